@@ -1,1 +1,1 @@
-return 0;
+return Federation.Cli.FedCtl.Run(args, Console.Out, Console.Error, TimeProvider.System);

@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using Federation.Cli.Certificates;
+using Federation.Cli.Hosting;
+
+namespace Federation.Cli;
+
+/// <summary>The operator tool. Every verb prints one plain line on error and exits non-zero.</summary>
+public static class FedCtl
+{
+    private const string Usage = """
+        usage: fedctl <command> ...
+          certs    development PKI, CSRs, issuing and revoking certificates
+        run 'fedctl <command>' for its verbs.
+        """;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time)
+    {
+        try
+        {
+            if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+            {
+                stdout.WriteLine(Usage);
+                return args.Length == 0 ? 2 : 0;
+            }
+            var rest = args[1..];
+            return args[0] switch
+            {
+                "certs" => CertsCommand.Run(rest, stdout, time),
+                _ => throw new CliException($"unknown command '{args[0]}'\n{Usage}", 2),
+            };
+        }
+        catch (CliException e)
+        {
+            stderr.WriteLine($"fedctl: {e.Message}");
+            return e.ExitCode;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or FormatException)
+        {
+            stderr.WriteLine($"fedctl: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using System.Formats.Asn1;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Federation.Core.Pki;
+
+/// <summary>
+/// A CRL (RFC 5280 §5) whose signature has been checked against the CA that issued it. .NET cannot hand an
+/// in-memory CRL to <see cref="X509Chain"/> (it only fetches from distribution points and caches on disk), so the
+/// node reads the CRL itself and checks serial numbers after the chain is built.
+/// </summary>
+public sealed class RevocationList
+{
+    private readonly HashSet<BigInteger> _revokedSerials;
+
+    public DateTimeOffset ThisUpdate { get; }
+    public DateTimeOffset? NextUpdate { get; }
+    public int Count => _revokedSerials.Count;
+
+    private RevocationList(HashSet<BigInteger> revoked, DateTimeOffset thisUpdate, DateTimeOffset? nextUpdate)
+    {
+        _revokedSerials = revoked;
+        ThisUpdate = thisUpdate;
+        NextUpdate = nextUpdate;
+    }
+
+    public bool IsRevoked(X509Certificate2 certificate) =>
+        _revokedSerials.Contains(new BigInteger(certificate.SerialNumberBytes.Span, isUnsigned: false, isBigEndian: true));
+
+    /// <summary>Parses a DER or PEM CRL and verifies it was signed by <paramref name="issuer"/>.</summary>
+    /// <exception cref="CryptographicException">The CRL is malformed, from another issuer, or its signature fails.</exception>
+    public static RevocationList Load(ReadOnlySpan<byte> derOrPem, X509Certificate2 issuer)
+    {
+        byte[] der;
+        if (derOrPem.Length > 0 && derOrPem[0] == (byte)'-')
+        {
+            var text = System.Text.Encoding.ASCII.GetString(derOrPem);
+            if (!PemEncoding.TryFind(text, out var fields)) throw new CryptographicException("the CRL file is neither DER nor PEM");
+            der = Convert.FromBase64String(text[fields.Base64Data]);
+        }
+        else
+        {
+            der = derOrPem.ToArray();
+        }
+        try
+        {
+            return Parse(der, issuer);
+        }
+        catch (AsnContentException e)
+        {
+            throw new CryptographicException("the CRL is not valid DER: " + e.Message, e);
+        }
+    }
+
+    private static RevocationList Parse(byte[] der, X509Certificate2 issuer)
+    {
+        var outer = new AsnReader(der, AsnEncodingRules.DER).ReadSequence();
+        var tbsBytes = outer.PeekEncodedValue().ToArray();
+        var tbs = outer.ReadSequence();
+        var sigAlg = outer.ReadSequence().ReadObjectIdentifier();
+        var signature = outer.ReadBitString(out _);
+
+        if (tbs.PeekTag().HasSameClassAndValue(Asn1Tag.Integer)) tbs.ReadInteger(); // version
+        tbs.ReadSequence(); // signature algorithm (repeated inside the signed part)
+        var issuerName = tbs.ReadEncodedValue();
+        if (!issuerName.Span.SequenceEqual(issuer.SubjectName.RawData))
+            throw new CryptographicException($"the CRL was issued by another CA than {issuer.Subject}");
+        var thisUpdate = ReadTime(tbs);
+        DateTimeOffset? nextUpdate = null;
+        if (tbs.HasData && IsTime(tbs.PeekTag())) nextUpdate = ReadTime(tbs);
+        var revoked = new HashSet<BigInteger>();
+        if (tbs.HasData && tbs.PeekTag().HasSameClassAndValue(Asn1Tag.Sequence))
+        {
+            var entries = tbs.ReadSequence();
+            while (entries.HasData)
+            {
+                var entry = entries.ReadSequence();
+                revoked.Add(entry.ReadInteger());
+            }
+        }
+
+        VerifySignature(issuer, sigAlg, tbsBytes, signature);
+        return new RevocationList(revoked, thisUpdate, nextUpdate);
+    }
+
+    private static void VerifySignature(X509Certificate2 issuer, string sigAlg, byte[] tbs, byte[] signature)
+    {
+        bool ok;
+        switch (sigAlg)
+        {
+            case "1.2.840.10045.4.3.2" or "1.2.840.10045.4.3.3" or "1.2.840.10045.4.3.4":
+                using (var ec = issuer.GetECDsaPublicKey() ?? throw new CryptographicException("the CRL issuer has no ECDSA key"))
+                    ok = ec.VerifyData(tbs, signature, EcdsaHash(sigAlg), DSASignatureFormat.Rfc3279DerSequence);
+                break;
+            case "1.2.840.113549.1.1.11" or "1.2.840.113549.1.1.12" or "1.2.840.113549.1.1.13":
+                using (var rsa = issuer.GetRSAPublicKey() ?? throw new CryptographicException("the CRL issuer has no RSA key"))
+                    ok = rsa.VerifyData(tbs, signature, RsaHash(sigAlg), RSASignaturePadding.Pkcs1);
+                break;
+            default:
+                throw new CryptographicException($"CRL signature algorithm {sigAlg} is not allowed");
+        }
+        if (!ok) throw new CryptographicException("the CRL signature does not verify with the issuing CA's key");
+    }
+
+    private static HashAlgorithmName EcdsaHash(string oid) => oid switch
+    {
+        "1.2.840.10045.4.3.2" => HashAlgorithmName.SHA256,
+        "1.2.840.10045.4.3.3" => HashAlgorithmName.SHA384,
+        _ => HashAlgorithmName.SHA512,
+    };
+
+    private static HashAlgorithmName RsaHash(string oid) => oid switch
+    {
+        "1.2.840.113549.1.1.11" => HashAlgorithmName.SHA256,
+        "1.2.840.113549.1.1.12" => HashAlgorithmName.SHA384,
+        _ => HashAlgorithmName.SHA512,
+    };
+
+    private static bool IsTime(Asn1Tag tag) =>
+        tag.HasSameClassAndValue(Asn1Tag.UtcTime) || tag.HasSameClassAndValue(Asn1Tag.GeneralizedTime);
+
+    private static DateTimeOffset ReadTime(AsnReader reader) =>
+        reader.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) ? reader.ReadUtcTime() : reader.ReadGeneralizedTime();
+}
