@@ -175,7 +175,7 @@ internal sealed class SignedEnvelope : IDisposable
     {
         var seq = reader.ReadSequence();
         var oid = seq.ReadObjectIdentifier();
-        parameters = seq.HasData ? seq.ReadEncodedValue() : null;
+        parameters = seq.HasData ? seq.ReadEncodedValue() : (ReadOnlyMemory<byte>?)null; // a bare null would become an empty memory via byte[]
         if (seq.HasData) throw Malformed($"unexpected fields in the algorithm identifier {oid}");
         return oid;
     }
