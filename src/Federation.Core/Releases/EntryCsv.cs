@@ -32,7 +32,7 @@ public static class EntryCsv
                 columns = ParseHeader(text);
                 continue;
             }
-            if (text.Length == 0) continue;
+            if (string.IsNullOrWhiteSpace(text)) continue;
             yield return new SourcedChange(n, ParseRow(text, n, columns, labels));
         }
         if (lines.Number == 0) throw new ReleaseFormatException($"line 1: the file is empty; expected the header '{Header}'");
