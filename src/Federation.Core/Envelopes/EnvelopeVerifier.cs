@@ -140,7 +140,7 @@ public sealed class EnvelopeVerifier(TimeProvider time)
             throw new EnvelopeRefusal(EnvelopeRejections.SigningTimeOutsideValidity,
                 $"signed at {signingTime:O}, but {signer.Subject} is valid from {signer.NotBefore.ToUniversalTime():O} to {signer.NotAfter.ToUniversalTime():O}");
 
-        return new EnvelopeCheck(null, $"signed by {signer.Subject} ({policy.Signer}) at {signingTime:O}")
+        return new EnvelopeCheck(null, $"signed by {signer.Subject} ({policy.Signer}) at {signingTime.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}")
         {
             Signer = X509CertificateLoader.LoadCertificate(signer.RawData),
             SigningTime = signingTime,
