@@ -23,17 +23,19 @@ public static class EntryCsv
     {
         var lines = new LineReader(input);
         var columns = 0;
-        var labels = new Dictionary<(string, string, string), EntryLabel>();
-        while (await lines.NextAsync(ct).ConfigureAwait(false) is { } text)
+        // Most rows share a few labels: the text after the value (classification,legal_basis,tags) is parsed once
+        // per distinct text and looked up by span afterwards, so a million rows build no label strings.
+        var labels = new Dictionary<string, EntryLabel?>(StringComparer.Ordinal);
+        while (await lines.NextAsync(ct).ConfigureAwait(false))
         {
             var n = lines.Number;
             if (n == 1)
             {
-                columns = ParseHeader(text);
+                columns = ParseHeader(lines.Line.ToString());
                 continue;
             }
-            if (string.IsNullOrWhiteSpace(text)) continue;
-            yield return new SourcedChange(n, ParseRow(text, n, columns, labels));
+            if (lines.Line.IsWhiteSpace()) continue;
+            yield return new SourcedChange(n, ParseRow(lines.Line, n, columns, labels));
         }
         if (lines.Number == 0) throw new ReleaseFormatException($"line 1: the file is empty; expected the header '{Header}'");
     }
@@ -64,34 +66,54 @@ public static class EntryCsv
         return fields.Length;
     }
 
-    private static ReleaseChange ParseRow(string text, long line, int columns, Dictionary<(string, string, string), EntryLabel> labels)
+    private static ReleaseChange ParseRow(ReadOnlySpan<char> line, long number, int columns, Dictionary<string, EntryLabel?> labels)
     {
         try
         {
-            var fields = SplitFields(text);
-            if (fields.Count < 3) throw new FormatException($"expected at least 3 fields ({string.Join(',', Columns[..3])}), got {fields.Count}");
-            if (fields.Count > columns) throw new FormatException($"{fields.Count} fields, but the header has {columns}");
-            var value = SignalValue.Parse(fields[0], fields[1]);
-            var classification = fields[2];
-            var legalBasis = fields.Count > 3 ? fields[3] : "";
-            var tags = fields.Count > 4 ? fields[4] : "";
-            if (classification == WithdrawMarker)
-            {
-                if (legalBasis.Length > 0 || tags.Length > 0) throw new FormatException("a withdrawal carries no legal basis or tags");
-                return ReleaseChange.Withdraw(value);
-            }
-            // Most rows share a few labels: reuse them rather than building a million equal objects.
-            if (!labels.TryGetValue((classification, legalBasis, tags), out var label))
-            {
-                label = new EntryLabel(Classification.Parse(classification), legalBasis, TagSet.Parse(tags));
-                if (labels.Count < 1024) labels.Add((classification, legalBasis, tags), label);
-            }
-            return ReleaseChange.Add(value, label);
+            var first = line.IndexOf(',');
+            var second = first < 0 ? -1 : line[(first + 1)..].IndexOf(',');
+            if (second >= 0) second += first + 1;
+            // Quoted signal or value fields (exporters that quote everything) take the full parse.
+            if (second < 0 || line[..second].Contains('"')) return ParseSlowly(line.ToString(), columns, labels, cacheKey: null);
+            var signalText = line[..first].Trim(Blanks);
+            if (!SignalType.TryParse(signalText, out var signal))
+                throw new FormatException($"'{SignalValue.Shorten(signalText.ToString())}' is not a known signal type ({string.Join(", ", SignalType.All)})");
+            var value = SignalValue.Parse(signal, line[(first + 1)..second].Trim(Blanks));
+            var rest = line[(second + 1)..];
+            var label = labels.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(rest, out var known)
+                ? known
+                : ParseSlowly(line.ToString(), columns, labels, cacheKey: rest.ToString()).Label;
+            return new ReleaseChange(value, label);
         }
         catch (FormatException e)
         {
-            throw new ReleaseFormatException($"line {line}: {e.Message}", e);
+            throw new ReleaseFormatException($"line {number}: {e.Message}", e);
         }
+    }
+
+    private static readonly char[] Blanks = [' ', '\t'];
+
+    /// <summary>The full parse of a row, field by field; its label is remembered under <paramref name="cacheKey"/>.</summary>
+    private static ReleaseChange ParseSlowly(string text, int columns, Dictionary<string, EntryLabel?> labels, string? cacheKey)
+    {
+        var fields = SplitFields(text);
+        if (fields.Count < 3) throw new FormatException($"expected at least 3 fields ({string.Join(',', Columns[..3])}), got {fields.Count}");
+        if (fields.Count > columns) throw new FormatException($"{fields.Count} fields, but the header has {columns}");
+        var value = SignalValue.Parse(fields[0], fields[1]);
+        var classification = fields[2];
+        var legalBasis = fields.Count > 3 ? fields[3] : "";
+        var tags = fields.Count > 4 ? fields[4] : "";
+        EntryLabel? label = null;
+        if (classification == WithdrawMarker)
+        {
+            if (legalBasis.Length > 0 || tags.Length > 0) throw new FormatException("a withdrawal carries no legal basis or tags");
+        }
+        else
+        {
+            label = new EntryLabel(Classification.Parse(classification), legalBasis, TagSet.Parse(tags));
+        }
+        if (cacheKey is not null && labels.Count < 1024) labels[cacheKey] = label;
+        return new ReleaseChange(value, label);
     }
 
     /// <summary>Splits one line into trimmed fields; quoted fields follow RFC 4180 §2 (doubled quotes inside).</summary>
@@ -140,17 +162,22 @@ public static class EntryCsv
             ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
             : field;
 
-    /// <summary>Reads UTF-8 lines (LF or CRLF) from a stream with a cap on line length; strips a leading BOM.</summary>
+    /// <summary>Reads UTF-8 lines (LF or CRLF) from a stream with a cap on line length; strips a leading BOM.
+    /// <see cref="Line"/> is valid until the next call.</summary>
     private sealed class LineReader(Stream input)
     {
         private readonly byte[] _buffer = new byte[64 * 1024];
+        private readonly char[] _chars = new char[MaxLineBytes];
         private int _start;
         private int _end;
+        private int _length;
         private bool _eof;
 
         public long Number { get; private set; }
 
-        public async ValueTask<string?> NextAsync(CancellationToken ct)
+        public ReadOnlySpan<char> Line => _chars.AsSpan(0, _length);
+
+        public async ValueTask<bool> NextAsync(CancellationToken ct)
         {
             while (true)
             {
@@ -161,7 +188,7 @@ public static class EntryCsv
                     Number++;
                     throw new ReleaseFormatException($"line {Number}: longer than {MaxLineBytes} bytes (is this a CSV file?)");
                 }
-                if (_eof) return _end > _start ? Take(_end - _start, _end - _start) : null;
+                if (_eof) return _end > _start && Take(_end - _start, _end - _start);
                 if (_start > 0)
                 {
                     Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
@@ -174,22 +201,23 @@ public static class EntryCsv
             }
         }
 
-        private string Take(int length, int consumed)
+        private bool Take(int length, int consumed)
         {
             Number++;
             var bytes = _buffer.AsSpan(_start, length);
             _start += consumed;
-            if (bytes.Length > MaxLineBytes) throw new ReleaseFormatException($"line {Number}: longer than {MaxLineBytes} bytes (is this a CSV file?)");
             if (bytes.EndsWith((byte)'\r')) bytes = bytes[..^1];
+            if (bytes.Length > MaxLineBytes) throw new ReleaseFormatException($"line {Number}: longer than {MaxLineBytes} bytes (is this a CSV file?)");
             if (Number == 1 && bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) bytes = bytes[3..];
             try
             {
-                return ReleaseFormat.StrictUtf8.GetString(bytes);
+                _length = ReleaseFormat.StrictUtf8.GetChars(bytes, _chars);
             }
             catch (ArgumentException)
             {
                 throw new ReleaseFormatException($"line {Number}: not valid UTF-8");
             }
+            return true;
         }
     }
 }

@@ -21,7 +21,17 @@ public sealed record EntryLabel
         Classification = classification;
         LegalBasis = string.IsNullOrEmpty(legalBasis) ? null : CheckLegalBasis(legalBasis);
         Tags = tags;
+        _hash = HashCode.Combine(Classification, LegalBasis, Tags);
     }
+
+    // Every entry of a release looks its label up (to intern it, to index it): hash the three strings once.
+    private readonly int _hash;
+
+    public override int GetHashCode() => _hash;
+
+    public bool Equals(EntryLabel? other) =>
+        ReferenceEquals(this, other)
+        || other is not null && _hash == other._hash && Classification == other.Classification && LegalBasis == other.LegalBasis && Tags == other.Tags;
 
     private static string CheckLegalBasis(string text)
     {

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Federation.Core.Envelopes;
@@ -80,11 +81,33 @@ public static class ReleasePacker
 
     /// <summary>A change as sorted: no references, so a run can be written to disk and read back as raw bytes.</summary>
     [StructLayout(LayoutKind.Sequential)]
-    private readonly record struct SortItem(SignalValue Value, long Line, int Label) : IComparable<SortItem>
+    private readonly record struct SortItem : IComparable<SortItem>
     {
+        // The signal code and the first 7 value bytes, big-endian: orders like the value and settles almost every
+        // comparison of a sort without touching the 32-byte value.
+        private readonly ulong _prefix;
+
+        public SignalValue Value { get; }
+        public long Line { get; }
+        public int Label { get; }
+
+        public SortItem(SignalValue value, long line, int label)
+        {
+            Span<byte> key = stackalloc byte[8];
+            key[0] = value.Signal.Code;
+            Span<byte> bytes = stackalloc byte[SignalType.MaxLength];
+            value.CopyTo(bytes);
+            bytes[..7].CopyTo(key[1..]);
+            _prefix = BinaryPrimitives.ReadUInt64BigEndian(key);
+            Value = value;
+            Line = line;
+            Label = label;
+        }
+
         // Ties (a duplicate value) are broken by line, so the earlier line is reported as the first occurrence.
         public int CompareTo(SortItem other)
         {
+            if (_prefix != other._prefix) return _prefix < other._prefix ? -1 : 1;
             var byValue = Value.CompareTo(other.Value);
             return byValue != 0 ? byValue : Line.CompareTo(other.Line);
         }

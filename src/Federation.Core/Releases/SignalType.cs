@@ -39,11 +39,13 @@ public readonly record struct SignalType
         TryParse(name, out var signal) ? signal : throw new FormatException($"'{name}' is not a known signal type ({string.Join(", ", All)})");
 
     /// <summary>Names are lower case exactly as listed; nothing else is accepted.</summary>
-    public static bool TryParse([NotNullWhen(true)] string? name, out SignalType signal)
+    public static bool TryParse([NotNullWhen(true)] string? name, out SignalType signal) => TryParse(name.AsSpan(), out signal) && name is not null;
+
+    public static bool TryParse(ReadOnlySpan<char> name, out SignalType signal)
     {
         for (var i = 0; i < Known.Length; i++)
         {
-            if (Known[i].Name == name)
+            if (name.SequenceEqual(Known[i].Name))
             {
                 signal = new SignalType((byte)(i + 1));
                 return true;

@@ -20,17 +20,20 @@ public readonly record struct SignalValue : IComparable<SignalValue>
     }
 
     /// <summary>Parses hex digits (either case; the canonical form is lower case). The error names the value.</summary>
-    public static SignalValue Parse(SignalType signal, string hex)
+    public static SignalValue Parse(SignalType signal, string hex) => Parse(signal, hex.AsSpan());
+
+    /// <inheritdoc cref="Parse(SignalType, string)"/>
+    public static SignalValue Parse(SignalType signal, ReadOnlySpan<char> hex)
     {
         if (signal.Length == 0) throw new ArgumentException("not a known signal type", nameof(signal));
         if (hex.Length != signal.Length * 2)
-            throw new FormatException($"'{Shorten(hex)}' is not a {signal} value: expected {signal.Length * 2} hex digits, got {hex.Length}");
+            throw new FormatException($"'{Shorten(hex.ToString())}' is not a {signal} value: expected {signal.Length * 2} hex digits, got {hex.Length}");
         Span<byte> bytes = stackalloc byte[SignalType.MaxLength];
         for (var i = 0; i < signal.Length; i++)
         {
             var hi = HexDigit(hex[2 * i]);
             var lo = HexDigit(hex[2 * i + 1]);
-            if ((hi | lo) < 0) throw new FormatException($"'{Shorten(hex)}' is not a {signal} value: '{(hi < 0 ? hex[2 * i] : hex[2 * i + 1])}' is not a hex digit");
+            if ((hi | lo) < 0) throw new FormatException($"'{Shorten(hex.ToString())}' is not a {signal} value: '{(hi < 0 ? hex[2 * i] : hex[2 * i + 1])}' is not a hex digit");
             bytes[i] = (byte)(hi << 4 | lo);
         }
         return new SignalValue(signal, bytes[..signal.Length]);

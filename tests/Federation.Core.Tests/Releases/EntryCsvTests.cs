@@ -38,6 +38,14 @@ public class EntryCsvTests
     }
 
     [Fact]
+    public async Task Reads_rows_whose_every_field_is_quoted_like_rows_that_are_not()
+    {
+        var quoted = await Read($"{EntryCsv.Header}\n\"md5\",\"{Md5}\",\"csam\",\"KR 11\",\"video\"\n");
+        var plain = await Read($"{EntryCsv.Header}\nmd5,{Md5},csam,KR 11,video\n");
+        Assert.Equal(plain, quoted);
+    }
+
+    [Fact]
     public async Task A_header_of_the_three_required_columns_is_enough()
     {
         var changes = await Read($"signal,value,classification\nmd5,{Md5},ncii\n");
