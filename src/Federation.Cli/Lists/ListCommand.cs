@@ -32,7 +32,7 @@ public static class ListCommand
             "sign" => await Sign(Parse(rest, ["release", "cert", "key", "out"]), stdout, time),
             "verify" => await Verify(Parse(rest, ["release", "sig", "ca", "origin", "previous"]), stdout, time),
             "show" => await Show(CliArgs.Parse(rest, [], ["entries"]), stdout),
-            _ => throw new CliException($"unknown verb 'list {args[0]}'\nusage:\n{Usage}", 2),
+            _ => throw new CliException($"unknown verb 'list {args[0]}' (pack, sign, verify, show; run 'fedctl list' for usage)", 2),
         };
     }
 

@@ -2,8 +2,9 @@ namespace Federation.Core.Envelopes;
 
 /// <summary>
 /// Why an envelope was refused: one stable code per check, logged, returned in problem details and asserted by
-/// tests. Certificate checks add the codes of <see cref="Pki.RejectionReasons"/> (chain-untrusted,
-/// certificate-not-time-valid, certificate-revoked, crl-stale).
+/// tests; the same codes as the descriptor checks where the check is the same. Certificate checks add the codes of
+/// <see cref="Pki.RejectionReasons"/>: chain-untrusted, certificate-not-time-valid, certificate-revoked, crl-stale, and
+/// certificate-wrong-usage (no digitalSignature key usage, or an extended key usage: only signing certificates sign).
 /// </summary>
 public static class EnvelopeRejections
 {
@@ -16,16 +17,14 @@ public static class EnvelopeRejections
     /// <summary>A required signed attribute missing, repeated, or with other than one value (RFC 5652 §11).</summary>
     public const string SignedAttributesInvalid = "signed-attributes-invalid";
     /// <summary>eContentType or the content-type attribute is not the kind of envelope expected.</summary>
-    public const string ContentTypeMismatch = "content-type-mismatch";
+    public const string ContentTypeNotOurs = "content-type-not-ours";
     public const string SigningTimeMissing = "signing-time-missing";
-    public const string DigestAlgorithmNotAllowed = "digest-algorithm-not-allowed";
+    public const string DigestNotAllowed = "digest-not-allowed";
     public const string SignatureAlgorithmNotAllowed = "signature-algorithm-not-allowed";
     public const string SignerCertificateMissing = "signer-certificate-missing";
     /// <summary>The content's digest is not the signed message digest: the content was changed.</summary>
     public const string ContentDigestMismatch = "content-digest-mismatch";
     public const string SignatureInvalid = "signature-invalid";
-    /// <summary>The signer certificate's key usage does not include digitalSignature.</summary>
-    public const string SignerKeyUsage = "signer-key-usage";
     /// <summary>The signer certificate's URI SAN does not name the node the envelope claims to come from.</summary>
     public const string SignerNotOrigin = "signer-not-origin";
     /// <summary>The signing time attribute lies outside the signer certificate's validity.</summary>

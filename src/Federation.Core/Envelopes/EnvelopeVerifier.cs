@@ -92,13 +92,13 @@ public sealed class EnvelopeVerifier(TimeProvider time)
     {
         // RFC 5652 §11.1: the content-type attribute must equal eContentType; both must be the kind we expect (B4).
         if (e.ContentType != policy.ContentType)
-            throw new EnvelopeRefusal(EnvelopeRejections.ContentTypeMismatch, $"eContentType {e.ContentType}, expected {policy.ContentType}");
+            throw new EnvelopeRefusal(EnvelopeRejections.ContentTypeNotOurs, $"eContentType {e.ContentType}, expected {policy.ContentType}");
         if (e.ContentTypeAttribute != e.ContentType)
-            throw new EnvelopeRefusal(EnvelopeRejections.ContentTypeMismatch, $"the content-type attribute {e.ContentTypeAttribute} differs from eContentType {e.ContentType}");
+            throw new EnvelopeRefusal(EnvelopeRejections.ContentTypeNotOurs, $"the content-type attribute {e.ContentTypeAttribute} differs from eContentType {e.ContentType}");
         if (e.SigningTime is null)
             throw new EnvelopeRefusal(EnvelopeRejections.SigningTimeMissing, "no signing-time attribute");
         if (!AllowedDigests.TryGetValue(e.DigestAlgorithmOid, out var digest))
-            throw new EnvelopeRefusal(EnvelopeRejections.DigestAlgorithmNotAllowed, $"digest algorithm {e.DigestAlgorithmOid} is not SHA-256, SHA-384 or SHA-512");
+            throw new EnvelopeRefusal(EnvelopeRejections.DigestNotAllowed, $"digest algorithm {e.DigestAlgorithmOid} is not SHA-256, SHA-384 or SHA-512");
         if (!AllowedSignatures.TryGetValue(e.SignatureAlgorithmOid, out var signatureHash))
             throw new EnvelopeRefusal(EnvelopeRejections.SignatureAlgorithmNotAllowed, $"signature algorithm {e.SignatureAlgorithmOid} is not ECDSA with SHA-2");
         if (signatureHash != digest)
@@ -126,10 +126,11 @@ public sealed class EnvelopeVerifier(TimeProvider time)
         if (!chain.Accepted) throw new EnvelopeRefusal(chain.Reason!, chain.Detail);
 
         if (!PinnedChain.AllowsDigitalSignature(signer))
-            throw new EnvelopeRefusal(EnvelopeRejections.SignerKeyUsage, $"{signer.Subject}: key usage does not include digitalSignature");
-        // The profiles keep signing and TLS keys apart (CertificateProfile): a TLS certificate does not sign envelopes.
-        if (PinnedChain.HasExplicitEku(signer, FederationOids.ClientAuth) || PinnedChain.HasExplicitEku(signer, FederationOids.ServerAuth))
-            throw new EnvelopeRefusal(EnvelopeRejections.SignerKeyUsage, $"{signer.Subject}: a TLS certificate (extended key usage clientAuth/serverAuth) cannot sign envelopes");
+            throw new EnvelopeRefusal(RejectionReasons.WrongUsage, $"{signer.Subject}: key usage does not include digitalSignature");
+        // The signing profile has no EKU and the TLS profiles carry serverAuth/clientAuth (CertificateProfile), so a
+        // key held by a TLS stack cannot sign for the node.
+        if (signer.Extensions.OfType<X509EnhancedKeyUsageExtension>().Any())
+            throw new EnvelopeRefusal(RejectionReasons.WrongUsage, $"{signer.Subject} has an extended key usage: only a signing certificate (no EKU) signs envelopes");
 
         var node = NodeId.FromCertificate(signer);
         if (node != policy.Signer)

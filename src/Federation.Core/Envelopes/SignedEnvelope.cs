@@ -87,7 +87,7 @@ internal sealed class SignedEnvelope : IDisposable
         var signerCert = FindSigner(si, certificates);
         var digestAlgorithm = ReadAlgorithm(si, out var digestParameters);
         if (digestParameters is { } p && !p.Span.SequenceEqual(NullParameters))
-            throw new EnvelopeRefusal(EnvelopeRejections.DigestAlgorithmNotAllowed, $"digest algorithm {digestAlgorithm} with parameters");
+            throw new EnvelopeRefusal(EnvelopeRejections.DigestNotAllowed, $"digest algorithm {digestAlgorithm} with parameters");
         if (!si.HasData || si.PeekTag() != Context0)
             throw new EnvelopeRefusal(EnvelopeRejections.SignedAttributesMissing, "the signer has no signed attributes, so nothing binds the content type");
         var signedAttributes = si.ReadEncodedValue();

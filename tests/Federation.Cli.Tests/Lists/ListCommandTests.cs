@@ -1,5 +1,5 @@
 using System.Text;
-using Federation.Tests.Support;
+using Federation.Core.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Federation.Cli.Tests.Lists;

@@ -1,6 +1,6 @@
 using Federation.Core.Envelopes;
 using Federation.Core.Pki;
-using Federation.Tests.Support;
+using Federation.Core.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Federation.Core.Tests.Envelopes;

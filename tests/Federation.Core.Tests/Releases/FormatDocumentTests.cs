@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Federation.Core.Envelopes;
 using Federation.Core.Identity;
 using Federation.Core.Releases;
-using Federation.Tests.Support;
+using Federation.Core.Tests.Support;
 
 namespace Federation.Core.Tests.Releases;
 
@@ -28,7 +28,7 @@ public class FormatDocumentTests
     {
         var documented = FormatDocument.HexDump("release-v1");
 
-        var packed = await Some.Release(ExampleHeader, ExampleChanges);
+        var packed = await SomeRelease.Release(ExampleHeader, ExampleChanges);
 
         Assert.Equal(Convert.ToHexString(documented), Convert.ToHexString(packed));
         var summaryLine = FormatDocument.Block("release-v1")[^1];

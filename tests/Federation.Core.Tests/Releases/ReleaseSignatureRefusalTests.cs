@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Federation.Core.Envelopes;
 using Federation.Core.Pki;
 using Federation.Core.Releases;
-using Federation.Tests.Support;
+using Federation.Core.Tests.Support;
 
 namespace Federation.Core.Tests.Releases;
 
@@ -28,7 +28,7 @@ public class ReleaseSignatureRefusalTests
         using var rogueCa = CertificateIssuer.CreateCa(real.Subject, Now.AddDays(-10), Now.AddYears(1));
         Assert.Equal(real.SubjectName.RawData, rogueCa.SubjectName.RawData);
         using var rogueSigner = TestPki.IssueSigning(rogueCa, TestPki.Kr, Now.AddDays(-1), Now.AddDays(100));
-        var release = await Some.Release(Some.Header(), Some.Changes(5));
+        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
 
         var check = await Signing.Verify(release, Signing.Sign(release, rogueSigner));
 
@@ -40,7 +40,7 @@ public class ReleaseSignatureRefusalTests
     {
         using var ca = TestPki.DevCaWithKey(TestPki.Kr);
         using var signer = TestPki.IssueSigning(ca, TestPki.Fr, Now.AddDays(-1), Now.AddDays(100)); // kr's CA, fr's name
-        var release = await Some.Release(Some.Header(), Some.Changes(5));
+        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
 
         var check = await Signing.Verify(release, Signing.Sign(release, signer));
 
@@ -53,7 +53,7 @@ public class ReleaseSignatureRefusalTests
     {
         using var ca = TestPki.DevCaWithKey(TestPki.Kr);
         using var signer = TestPki.IssueSigning(ca, TestPki.Kr, Now.AddDays(-10), Now.AddDays(-1));
-        var release = await Some.Release(Some.Header(created: Now.AddDays(-5)), Some.Changes(5));
+        var release = await SomeRelease.Release(SomeRelease.Header(created: Now.AddDays(-5)), SomeRelease.Changes(5));
 
         var check = await Signing.Verify(release, Signing.Sign(release, signer, at: Now.AddDays(-5)), now: Now);
 
@@ -65,7 +65,7 @@ public class ReleaseSignatureRefusalTests
     {
         using var ca = TestPki.DevCaWithKey(TestPki.Kr);
         using var signer = TestPki.IssueSigning(ca, TestPki.Kr, Now.AddDays(1), Now.AddDays(100));
-        var release = await Some.Release(Some.Header(), Some.Changes(5));
+        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
 
         var check = await Signing.Verify(release, Signing.Sign(release, signer, at: Now), now: Now.AddDays(2));
 
@@ -78,7 +78,7 @@ public class ReleaseSignatureRefusalTests
         using var ca = TestPki.DevCaWithKey(TestPki.Kr);
         using var signer = TestPki.IssueSigning(ca, TestPki.Kr, Now.AddDays(-1), Now.AddDays(100));
         var crl = RevocationList.Load(new CertificateIssuer(ca).BuildCrl([signer], 1, Now.AddHours(-1), Now.AddDays(7)), ca);
-        var release = await Some.Release(Some.Header(), Some.Changes(5));
+        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
 
         var check = await Signing.Verify(release, Signing.Sign(release, signer), crl: crl);
 
@@ -88,18 +88,18 @@ public class ReleaseSignatureRefusalTests
     [Fact]
     public async Task Refuses_a_SHA1_digest()
     {
-        var release = await Some.Release(Some.Header(), Some.Changes(5));
+        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
         var signature = SignWithSignedCms(release, FederationOids.HashListRelease, s => s.DigestAlgorithm = new Oid("1.3.14.3.2.26"));
 
         var check = await Signing.Verify(release, signature);
 
-        Assert.Equal(EnvelopeRejections.DigestAlgorithmNotAllowed, check.Reason);
+        Assert.Equal(EnvelopeRejections.DigestNotAllowed, check.Reason);
     }
 
     [Fact]
     public async Task Refuses_content_signed_as_plain_data_with_no_signed_attributes()
     {
-        var release = await Some.Release(Some.Header(), Some.Changes(5));
+        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
         var signature = SignWithSignedCms(release, "1.2.840.113549.1.7.1", signingTime: false);
         var cms = new SignedCms(new ContentInfo(release), detached: true);
         cms.Decode(signature);
@@ -113,23 +113,23 @@ public class ReleaseSignatureRefusalTests
     [Fact]
     public async Task Refuses_content_signed_as_plain_data_even_with_signed_attributes()
     {
-        var release = await Some.Release(Some.Header(), Some.Changes(5));
+        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
         var check = await Signing.Verify(release, SignWithSignedCms(release, "1.2.840.113549.1.7.1"));
-        Assert.Equal(EnvelopeRejections.ContentTypeMismatch, check.Reason);
+        Assert.Equal(EnvelopeRejections.ContentTypeNotOurs, check.Reason);
     }
 
     [Fact]
     public async Task Refuses_a_signature_made_for_another_kind_of_envelope()
     {
-        var release = await Some.Release(Some.Header(), Some.Changes(5));
+        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
         var check = await Signing.Verify(release, SignWithSignedCms(release, FederationOids.CaseMessage));
-        Assert.Equal(EnvelopeRejections.ContentTypeMismatch, check.Reason);
+        Assert.Equal(EnvelopeRejections.ContentTypeNotOurs, check.Reason);
     }
 
     [Fact]
     public async Task Refuses_a_signature_without_a_signing_time()
     {
-        var release = await Some.Release(Some.Header(), Some.Changes(5));
+        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
         var check = await Signing.Verify(release, SignWithSignedCms(release, FederationOids.HashListRelease, signingTime: false));
         Assert.Equal(EnvelopeRejections.SigningTimeMissing, check.Reason);
     }
@@ -162,10 +162,10 @@ public class ReleaseSignatureRefusalTests
     [Fact]
     public async Task Refuses_a_TLS_client_certificate_as_signer()
     {
-        var release = await Some.Release(Some.Header(), Some.Changes(5));
+        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
         using var client = TestPki.DevClient(TestPki.Kr);
         var check = await Signing.Verify(release, Signing.Sign(release, client));
-        Assert.Equal(EnvelopeRejections.SignerKeyUsage, check.Reason);
+        Assert.Equal(RejectionReasons.WrongUsage, check.Reason);
     }
 
     [Fact]
@@ -173,11 +173,11 @@ public class ReleaseSignatureRefusalTests
     {
         using var ca = TestPki.DevCaWithKey(TestPki.Kr);
         using var signer = TestPki.IssueWithKeyUsage(ca, TestPki.Kr, X509KeyUsageFlags.NonRepudiation, Now.AddDays(-1), Now.AddDays(100));
-        var release = await Some.Release(Some.Header(), Some.Changes(5));
+        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
 
         var check = await Signing.Verify(release, Signing.Sign(release, signer));
 
-        Assert.Equal(EnvelopeRejections.SignerKeyUsage, check.Reason);
+        Assert.Equal(RejectionReasons.WrongUsage, check.Reason);
     }
 
     [Fact]

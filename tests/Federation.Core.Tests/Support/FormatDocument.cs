@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace Federation.Tests.Support;
+namespace Federation.Core.Tests.Support;
 
 /// <summary>Reads the examples of docs/formats.md, so the document and the code cannot drift apart.</summary>
-public static class FormatDocument
+internal static class FormatDocument
 {
     /// <summary>The lines of the fenced block after <c>&lt;!-- example:NAME --&gt;</c>.</summary>
     public static IReadOnlyList<string> Block(string name)

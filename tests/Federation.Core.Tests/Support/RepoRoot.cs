@@ -1,7 +1,7 @@
-namespace Federation.Tests.Support;
+namespace Federation.Core.Tests.Support;
 
 /// <summary>The repository root (the directory holding Federation.sln), found by walking up from the test binaries.</summary>
-public static class RepoRoot
+internal static class RepoRoot
 {
     public static string Path { get; } = Find();
 

@@ -5,10 +5,10 @@ using Federation.Core.Pki;
 using Federation.Core.Releases;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Federation.Tests.Support;
+namespace Federation.Core.Tests.Support;
 
 /// <summary>Signs and verifies releases the way a node does, at chosen times.</summary>
-public static class Signing
+internal static class Signing
 {
     public static byte[] Sign(byte[] release, X509Certificate2 signer, DateTimeOffset? at = null) =>
         new EnvelopeSigner(signer, new FakeTimeProvider(at ?? TestPki.DevNow)).SignDetached(FederationOids.HashListRelease, ContentDigest.Of(release));
@@ -21,7 +21,7 @@ public static class Signing
     /// <summary>A kr-knpa release of a few entries, and its signature by the dev signing certificate.</summary>
     public static async Task<(byte[] Release, byte[] Signature)> DevRelease(ReleaseHeader? header = null, int entries = 20)
     {
-        var release = await Some.Release(header ?? Some.Header(), Some.Changes(entries));
+        var release = await SomeRelease.Release(header ?? SomeRelease.Header(), SomeRelease.Changes(entries));
         using var signer = TestPki.DevSigning(TestPki.Kr);
         return (release, Sign(release, signer));
     }

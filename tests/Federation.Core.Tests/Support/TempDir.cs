@@ -1,7 +1,7 @@
-namespace Federation.Tests.Support;
+namespace Federation.Core.Tests.Support;
 
 /// <summary>A fresh temporary directory, deleted with its contents on dispose.</summary>
-public sealed class TempDir : IDisposable
+internal sealed class TempDir : IDisposable
 {
     public string Path { get; } = Directory.CreateTempSubdirectory("fedtest-").FullName;
 

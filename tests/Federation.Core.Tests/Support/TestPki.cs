@@ -3,10 +3,10 @@ using System.Security.Cryptography.X509Certificates;
 using Federation.Core.Identity;
 using Federation.Core.Pki;
 
-namespace Federation.Tests.Support;
+namespace Federation.Core.Tests.Support;
 
 /// <summary>The dev certificates of certs-dev/, and certificates made in the test for the cases they don't cover.</summary>
-public static class TestPki
+internal static class TestPki
 {
     public static readonly NodeId Kr = NodeId.Parse("kr-knpa");
     public static readonly NodeId Fr = NodeId.Parse("fr-ofmin");

@@ -4,10 +4,10 @@ using Federation.Core.Envelopes;
 using Federation.Core.Identity;
 using Federation.Core.Releases;
 
-namespace Federation.Tests.Support;
+namespace Federation.Core.Tests.Support;
 
-/// <summary>Test data: values, labels, headers and releases, built the same way every time.</summary>
-public static class Some
+/// <summary>Release test data: values, labels, headers and packed releases, built the same way every time.</summary>
+internal static class SomeRelease
 {
     public static readonly EntryLabel Csam = new(Classification.Csam, "KR-APCSA-11");
     public static readonly EntryLabel Deepfake = new(Classification.DeepfakeNcii, null, TagSet.Parse("video;reviewed"));
