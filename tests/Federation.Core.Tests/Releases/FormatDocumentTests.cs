@@ -28,7 +28,7 @@ public class FormatDocumentTests
     {
         var documented = FormatDocument.HexDump("release-v1");
 
-        var packed = await SomeRelease.Release(ExampleHeader, ExampleChanges);
+        var packed = await SomeReleases.Release(ExampleHeader, ExampleChanges);
 
         Assert.Equal(Convert.ToHexString(documented), Convert.ToHexString(packed));
         var summaryLine = FormatDocument.Block("release-v1")[^1];

@@ -8,14 +8,14 @@ public class ReleaseEncodingTests
     [Fact]
     public async Task A_release_reads_back_as_written_in_canonical_order()
     {
-        var changes = SomeRelease.Changes(500);
-        var bytes = await SomeRelease.Release(SomeRelease.Header(), changes);
+        var changes = SomeReleases.Changes(500);
+        var bytes = await SomeReleases.Release(SomeReleases.Header(), changes);
 
         var reader = await ReleaseReader.OpenAsync(new MemoryStream(bytes));
         var read = new List<ReleaseChange>();
         await foreach (var c in reader.ReadChangesAsync()) read.Add(c);
 
-        Assert.Equal(SomeRelease.Header(), reader.Header);
+        Assert.Equal(SomeReleases.Header(), reader.Header);
         Assert.Equal(changes.OrderBy(c => c.Value).ToList(), read);
         Assert.Equal(changes.Count(c => !c.IsWithdrawal), reader.Added);
         Assert.Equal(changes.Count(c => c.IsWithdrawal), reader.Withdrawn);
@@ -24,11 +24,11 @@ public class ReleaseEncodingTests
     [Fact]
     public async Task The_same_release_gives_the_same_bytes_whatever_the_input_order()
     {
-        var changes = SomeRelease.Changes(300);
+        var changes = SomeReleases.Changes(300);
         var shuffled = changes.OrderBy(c => c.Value.Hex.GetHashCode(StringComparison.Ordinal)).ToList();
 
-        var a = await SomeRelease.Release(SomeRelease.Header(), changes);
-        var b = await SomeRelease.Release(SomeRelease.Header(), shuffled);
+        var a = await SomeReleases.Release(SomeReleases.Header(), changes);
+        var b = await SomeReleases.Release(SomeReleases.Header(), shuffled);
 
         Assert.Equal(a, b);
     }
@@ -37,7 +37,7 @@ public class ReleaseEncodingTests
     public async Task A_million_entry_release_stays_well_under_100_MB_at_about_30_bytes_an_entry()
     {
         // Size per record is fixed by the format: measure it on a smaller release and scale.
-        var bytes = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(10_000));
+        var bytes = await SomeReleases.Release(SomeReleases.Header(), SomeReleases.Changes(10_000));
         var perEntry = bytes.Length / 10_000.0;
         Assert.InRange(perEntry, 20, 40);
     }
@@ -45,34 +45,34 @@ public class ReleaseEncodingTests
     [Fact]
     public async Task The_writer_refuses_a_change_out_of_order()
     {
-        var writer = await ReleaseWriter.StartAsync(new MemoryStream(), SomeRelease.Header());
-        await writer.WriteAsync(ReleaseChange.Withdraw(SomeRelease.Md5("b")));
-        var e = await Assert.ThrowsAsync<ReleaseFormatException>(async () => await writer.WriteAsync(ReleaseChange.Add(SomeRelease.Sha256("a"), SomeRelease.Csam)));
+        var writer = await ReleaseWriter.StartAsync(new MemoryStream(), SomeReleases.Header());
+        await writer.WriteAsync(ReleaseChange.Withdraw(SomeReleases.Md5("b")));
+        var e = await Assert.ThrowsAsync<ReleaseFormatException>(async () => await writer.WriteAsync(ReleaseChange.Add(SomeReleases.Sha256("a"), SomeReleases.Csam)));
         Assert.Contains("canonical order", e.Message);
     }
 
     [Fact]
     public async Task The_writer_refuses_a_value_given_twice()
     {
-        var writer = await ReleaseWriter.StartAsync(new MemoryStream(), SomeRelease.Header());
-        await writer.WriteAsync(ReleaseChange.Add(SomeRelease.Sha256("a"), SomeRelease.Csam));
-        var e = await Assert.ThrowsAsync<ReleaseFormatException>(async () => await writer.WriteAsync(ReleaseChange.Withdraw(SomeRelease.Sha256("a"))));
+        var writer = await ReleaseWriter.StartAsync(new MemoryStream(), SomeReleases.Header());
+        await writer.WriteAsync(ReleaseChange.Add(SomeReleases.Sha256("a"), SomeReleases.Csam));
+        var e = await Assert.ThrowsAsync<ReleaseFormatException>(async () => await writer.WriteAsync(ReleaseChange.Withdraw(SomeReleases.Sha256("a"))));
         Assert.Contains("listed twice", e.Message);
     }
 
     [Fact]
     public async Task The_reader_refuses_bytes_after_the_end_marker()
     {
-        var bytes = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(3));
-        var e = await Assert.ThrowsAsync<ReleaseFormatException>(() => SomeRelease.ReadAll([.. bytes, 0x00]));
+        var bytes = await SomeReleases.Release(SomeReleases.Header(), SomeReleases.Changes(3));
+        var e = await Assert.ThrowsAsync<ReleaseFormatException>(() => SomeReleases.ReadAll([.. bytes, 0x00]));
         Assert.Contains("bytes follow the end marker", e.Message);
     }
 
     [Fact]
     public async Task The_reader_refuses_a_truncated_release()
     {
-        var bytes = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(3));
-        var e = await Assert.ThrowsAsync<ReleaseFormatException>(() => SomeRelease.ReadAll(bytes[..^1]));
+        var bytes = await SomeReleases.Release(SomeReleases.Header(), SomeReleases.Changes(3));
+        var e = await Assert.ThrowsAsync<ReleaseFormatException>(() => SomeReleases.ReadAll(bytes[..^1]));
         Assert.Contains("without its end marker", e.Message);
     }
 
@@ -80,22 +80,22 @@ public class ReleaseEncodingTests
     public async Task The_reader_refuses_records_out_of_order()
     {
         // Two withdrawals (fixed-size records just before the end marker) swapped in place.
-        var first = SomeRelease.Md5("x");
-        var second = SomeRelease.Md5("y");
+        var first = SomeReleases.Md5("x");
+        var second = SomeReleases.Md5("y");
         var (lo, hi) = first < second ? (first, second) : (second, first);
-        var bytes = await SomeRelease.Release(SomeRelease.Header(), [ReleaseChange.Withdraw(lo), ReleaseChange.Withdraw(hi)]);
+        var bytes = await SomeReleases.Release(SomeReleases.Header(), [ReleaseChange.Withdraw(lo), ReleaseChange.Withdraw(hi)]);
         var swapped = bytes.ToArray();
         bytes.AsSpan(bytes.Length - 1 - 36, 18).CopyTo(swapped.AsSpan(bytes.Length - 1 - 18));
         bytes.AsSpan(bytes.Length - 1 - 18, 18).CopyTo(swapped.AsSpan(bytes.Length - 1 - 36));
 
-        var e = await Assert.ThrowsAsync<ReleaseFormatException>(() => SomeRelease.ReadAll(swapped));
+        var e = await Assert.ThrowsAsync<ReleaseFormatException>(() => SomeReleases.ReadAll(swapped));
         Assert.Contains("not in canonical order", e.Message);
     }
 
     [Fact]
     public async Task The_reader_refuses_another_format_version()
     {
-        var bytes = await SomeRelease.Release(SomeRelease.Header(), []);
+        var bytes = await SomeReleases.Release(SomeReleases.Header(), []);
         bytes[7] = 2;
         var e = await Assert.ThrowsAsync<ReleaseFormatException>(() => ReleaseReader.OpenAsync(new MemoryStream(bytes)));
         Assert.Contains("format version 2 is not supported", e.Message);
@@ -111,7 +111,7 @@ public class ReleaseEncodingTests
     [Fact]
     public async Task An_empty_release_refreshes_the_expiry_and_round_trips()
     {
-        var bytes = await SomeRelease.Release(SomeRelease.Header(version: 2, previous: Federation.Core.Envelopes.ContentDigest.Of([])), []);
+        var bytes = await SomeReleases.Release(SomeReleases.Header(version: 2, previous: Federation.Core.Envelopes.ContentDigest.Of([])), []);
         var summary = await ReleaseSummary.ReadAsync(new MemoryStream(bytes));
         Assert.Equal(0, summary.Added + summary.Withdrawn);
         Assert.Equal(bytes.Length, summary.Length);

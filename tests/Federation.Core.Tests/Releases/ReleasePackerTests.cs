@@ -8,18 +8,18 @@ public class ReleasePackerTests
     [Fact]
     public async Task Sorting_through_temporary_runs_gives_the_same_bytes_as_sorting_in_memory()
     {
-        var changes = SomeRelease.Changes(1000);
-        var inMemory = await SomeRelease.Release(SomeRelease.Header(), changes);
-        var spilled = await SomeRelease.Release(SomeRelease.Header(), changes, new PackOptions(RunLength: 37));
+        var changes = SomeReleases.Changes(1000);
+        var inMemory = await SomeReleases.Release(SomeReleases.Header(), changes);
+        var spilled = await SomeReleases.Release(SomeReleases.Header(), changes, new PackOptions(RunLength: 37));
         Assert.Equal(inMemory, spilled);
     }
 
     [Fact]
     public async Task A_value_given_twice_is_refused_naming_both_lines()
     {
-        List<ReleaseChange> changes = [.. SomeRelease.Changes(10), ReleaseChange.Add(SomeRelease.Sha256("4"), SomeRelease.Deepfake)];
-        // SomeRelease.Sourced numbers from line 2: change 4 is line 6, the repeat (index 10) is line 12.
-        var e = await Assert.ThrowsAsync<ReleaseFormatException>(() => SomeRelease.Release(SomeRelease.Header(), changes, new PackOptions(RunLength: 3)));
+        List<ReleaseChange> changes = [.. SomeReleases.Changes(10), ReleaseChange.Add(SomeReleases.Sha256("4"), SomeReleases.Deepfake)];
+        // SomeReleases.Sourced numbers from line 2: change 4 is line 6, the repeat (index 10) is line 12.
+        var e = await Assert.ThrowsAsync<ReleaseFormatException>(() => SomeReleases.Release(SomeReleases.Header(), changes, new PackOptions(RunLength: 3)));
         Assert.Contains("line 12:", e.Message);
         Assert.Contains("already listed on line 6", e.Message);
     }
@@ -28,7 +28,7 @@ public class ReleasePackerTests
     public async Task Adding_and_withdrawing_the_same_value_in_one_release_is_refused()
     {
         var e = await Assert.ThrowsAsync<ReleaseFormatException>(() =>
-            SomeRelease.Release(SomeRelease.Header(), [ReleaseChange.Add(SomeRelease.Md5("a"), SomeRelease.Csam), ReleaseChange.Withdraw(SomeRelease.Md5("a"))]));
+            SomeReleases.Release(SomeReleases.Header(), [ReleaseChange.Add(SomeReleases.Md5("a"), SomeReleases.Csam), ReleaseChange.Withdraw(SomeReleases.Md5("a"))]));
         Assert.Contains("line 3:", e.Message);
         Assert.Contains("already listed on line 2", e.Message);
     }
@@ -37,7 +37,7 @@ public class ReleasePackerTests
     public async Task The_summary_digest_is_the_SHA256_of_the_bytes_written()
     {
         using var output = new MemoryStream();
-        var summary = await ReleasePacker.PackAsync(SomeRelease.Header(), SomeRelease.Sourced(SomeRelease.Changes(50)), output);
+        var summary = await ReleasePacker.PackAsync(SomeReleases.Header(), SomeReleases.Sourced(SomeReleases.Changes(50)), output);
         Assert.Equal(Federation.Core.Envelopes.ContentDigest.Of(output.ToArray()), summary.Digest);
         Assert.Equal(output.Length, summary.Length);
     }
@@ -46,8 +46,8 @@ public class ReleasePackerTests
     public async Task More_distinct_labels_than_the_format_indexes_are_refused()
     {
         var changes = Enumerable.Range(0, 65_536)
-            .Select(i => ReleaseChange.Add(SomeRelease.Sha256("l" + i), new EntryLabel(Classification.Parse("c" + i))));
-        var e = await Assert.ThrowsAsync<ReleaseFormatException>(() => SomeRelease.Release(SomeRelease.Header(), changes));
+            .Select(i => ReleaseChange.Add(SomeReleases.Sha256("l" + i), new EntryLabel(Classification.Parse("c" + i))));
+        var e = await Assert.ThrowsAsync<ReleaseFormatException>(() => SomeReleases.Release(SomeReleases.Header(), changes));
         Assert.Contains("at most 65535 distinct", e.Message);
     }
 }

@@ -14,7 +14,7 @@ public class ReleaseRuleRefusalTests
     {
         var (v1, s1) = await Signing.DevRelease();
         var accepted = await Signing.Verify(v1, s1);
-        var (v2, s2) = await Signing.DevRelease(SomeRelease.Header(version: 2, previous: ContentDigest.Of(v1)));
+        var (v2, s2) = await Signing.DevRelease(SomeReleases.Header(version: 2, previous: ContentDigest.Of(v1)));
 
         var check = await Signing.Verify(v2, s2, last: ReleaseChainState.Of(accepted.Release!));
 
@@ -25,8 +25,8 @@ public class ReleaseRuleRefusalTests
     public async Task Refuses_a_version_not_greater_than_the_last_accepted()
     {
         var (v1, _) = await Signing.DevRelease();
-        var (v2, s2) = await Signing.DevRelease(SomeRelease.Header(version: 2, previous: ContentDigest.Of(v1)), entries: 30);
-        var last = new ReleaseChainState(SomeRelease.Header().List, TestPki.Kr, new ReleaseVersion(2), ContentDigest.Of(v1));
+        var (v2, s2) = await Signing.DevRelease(SomeReleases.Header(version: 2, previous: ContentDigest.Of(v1)), entries: 30);
+        var last = new ReleaseChainState(SomeReleases.Header().List, TestPki.Kr, new ReleaseVersion(2), ContentDigest.Of(v1));
 
         var check = await Signing.Verify(v2, s2, last: last);
 
@@ -38,7 +38,7 @@ public class ReleaseRuleRefusalTests
     {
         var (v1, s1) = await Signing.DevRelease();
         var accepted = await Signing.Verify(v1, s1);
-        var (v2, s2) = await Signing.DevRelease(SomeRelease.Header(version: 2, previous: ContentDigest.Of("another v1"u8)));
+        var (v2, s2) = await Signing.DevRelease(SomeReleases.Header(version: 2, previous: ContentDigest.Of("another v1"u8)));
 
         var check = await Signing.Verify(v2, s2, last: ReleaseChainState.Of(accepted.Release!));
 
@@ -48,7 +48,7 @@ public class ReleaseRuleRefusalTests
     [Fact]
     public async Task Refuses_an_expired_release()
     {
-        var (release, signature) = await Signing.DevRelease(SomeRelease.Header(lifetime: TimeSpan.FromDays(7)));
+        var (release, signature) = await Signing.DevRelease(SomeReleases.Header(lifetime: TimeSpan.FromDays(7)));
         var check = await Signing.Verify(release, signature, now: TestPki.DevNow.AddDays(7).AddSeconds(1));
         Assert.Equal(ReleaseRejections.Expired, check.Reason);
     }
@@ -57,7 +57,7 @@ public class ReleaseRuleRefusalTests
     public async Task Refuses_a_release_that_names_another_origin_than_its_sender()
     {
         // Signed by kr-knpa's own key, but claiming to be fr-ofmin's list.
-        var (release, signature) = await Signing.DevRelease(SomeRelease.Header(origin: TestPki.Fr));
+        var (release, signature) = await Signing.DevRelease(SomeReleases.Header(origin: TestPki.Fr));
         var check = await Signing.Verify(release, signature);
         Assert.Equal(ReleaseRejections.OriginMismatch, check.Reason);
     }
@@ -67,7 +67,7 @@ public class ReleaseRuleRefusalTests
     {
         var (v1, s1) = await Signing.DevRelease();
         var accepted = await Signing.Verify(v1, s1);
-        var (other, so) = await Signing.DevRelease(SomeRelease.Header(list: "csam-2026", version: 2, previous: ContentDigest.Of(v1)));
+        var (other, so) = await Signing.DevRelease(SomeReleases.Header(list: "csam-2026", version: 2, previous: ContentDigest.Of(v1)));
 
         var check = await Signing.Verify(other, so, last: ReleaseChainState.Of(accepted.Release!));
 

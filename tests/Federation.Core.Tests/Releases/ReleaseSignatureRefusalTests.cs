@@ -28,7 +28,7 @@ public class ReleaseSignatureRefusalTests
         using var rogueCa = CertificateIssuer.CreateCa(real.Subject, Now.AddDays(-10), Now.AddYears(1));
         Assert.Equal(real.SubjectName.RawData, rogueCa.SubjectName.RawData);
         using var rogueSigner = TestPki.IssueSigning(rogueCa, TestPki.Kr, Now.AddDays(-1), Now.AddDays(100));
-        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
+        var release = await SomeReleases.Release(SomeReleases.Header(), SomeReleases.Changes(5));
 
         var check = await Signing.Verify(release, Signing.Sign(release, rogueSigner));
 
@@ -40,7 +40,7 @@ public class ReleaseSignatureRefusalTests
     {
         using var ca = TestPki.DevCaWithKey(TestPki.Kr);
         using var signer = TestPki.IssueSigning(ca, TestPki.Fr, Now.AddDays(-1), Now.AddDays(100)); // kr's CA, fr's name
-        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
+        var release = await SomeReleases.Release(SomeReleases.Header(), SomeReleases.Changes(5));
 
         var check = await Signing.Verify(release, Signing.Sign(release, signer));
 
@@ -53,7 +53,7 @@ public class ReleaseSignatureRefusalTests
     {
         using var ca = TestPki.DevCaWithKey(TestPki.Kr);
         using var signer = TestPki.IssueSigning(ca, TestPki.Kr, Now.AddDays(-10), Now.AddDays(-1));
-        var release = await SomeRelease.Release(SomeRelease.Header(created: Now.AddDays(-5)), SomeRelease.Changes(5));
+        var release = await SomeReleases.Release(SomeReleases.Header(created: Now.AddDays(-5)), SomeReleases.Changes(5));
 
         var check = await Signing.Verify(release, Signing.Sign(release, signer, at: Now.AddDays(-5)), now: Now);
 
@@ -65,7 +65,7 @@ public class ReleaseSignatureRefusalTests
     {
         using var ca = TestPki.DevCaWithKey(TestPki.Kr);
         using var signer = TestPki.IssueSigning(ca, TestPki.Kr, Now.AddDays(1), Now.AddDays(100));
-        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
+        var release = await SomeReleases.Release(SomeReleases.Header(), SomeReleases.Changes(5));
 
         var check = await Signing.Verify(release, Signing.Sign(release, signer, at: Now), now: Now.AddDays(2));
 
@@ -78,7 +78,7 @@ public class ReleaseSignatureRefusalTests
         using var ca = TestPki.DevCaWithKey(TestPki.Kr);
         using var signer = TestPki.IssueSigning(ca, TestPki.Kr, Now.AddDays(-1), Now.AddDays(100));
         var crl = RevocationList.Load(new CertificateIssuer(ca).BuildCrl([signer], 1, Now.AddHours(-1), Now.AddDays(7)), ca);
-        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
+        var release = await SomeReleases.Release(SomeReleases.Header(), SomeReleases.Changes(5));
 
         var check = await Signing.Verify(release, Signing.Sign(release, signer), crl: crl);
 
@@ -88,7 +88,7 @@ public class ReleaseSignatureRefusalTests
     [Fact]
     public async Task Refuses_a_SHA1_digest()
     {
-        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
+        var release = await SomeReleases.Release(SomeReleases.Header(), SomeReleases.Changes(5));
         var signature = SignWithSignedCms(release, FederationOids.HashListRelease, s => s.DigestAlgorithm = new Oid("1.3.14.3.2.26"));
 
         var check = await Signing.Verify(release, signature);
@@ -99,7 +99,7 @@ public class ReleaseSignatureRefusalTests
     [Fact]
     public async Task Refuses_content_signed_as_plain_data_with_no_signed_attributes()
     {
-        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
+        var release = await SomeReleases.Release(SomeReleases.Header(), SomeReleases.Changes(5));
         var signature = SignWithSignedCms(release, "1.2.840.113549.1.7.1", signingTime: false);
         var cms = new SignedCms(new ContentInfo(release), detached: true);
         cms.Decode(signature);
@@ -113,7 +113,7 @@ public class ReleaseSignatureRefusalTests
     [Fact]
     public async Task Refuses_content_signed_as_plain_data_even_with_signed_attributes()
     {
-        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
+        var release = await SomeReleases.Release(SomeReleases.Header(), SomeReleases.Changes(5));
         var check = await Signing.Verify(release, SignWithSignedCms(release, "1.2.840.113549.1.7.1"));
         Assert.Equal(EnvelopeRejections.ContentTypeNotOurs, check.Reason);
     }
@@ -121,7 +121,7 @@ public class ReleaseSignatureRefusalTests
     [Fact]
     public async Task Refuses_a_signature_made_for_another_kind_of_envelope()
     {
-        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
+        var release = await SomeReleases.Release(SomeReleases.Header(), SomeReleases.Changes(5));
         var check = await Signing.Verify(release, SignWithSignedCms(release, FederationOids.CaseMessage));
         Assert.Equal(EnvelopeRejections.ContentTypeNotOurs, check.Reason);
     }
@@ -129,7 +129,7 @@ public class ReleaseSignatureRefusalTests
     [Fact]
     public async Task Refuses_a_signature_without_a_signing_time()
     {
-        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
+        var release = await SomeReleases.Release(SomeReleases.Header(), SomeReleases.Changes(5));
         var check = await Signing.Verify(release, SignWithSignedCms(release, FederationOids.HashListRelease, signingTime: false));
         Assert.Equal(EnvelopeRejections.SigningTimeMissing, check.Reason);
     }
@@ -162,7 +162,7 @@ public class ReleaseSignatureRefusalTests
     [Fact]
     public async Task Refuses_a_TLS_client_certificate_as_signer()
     {
-        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
+        var release = await SomeReleases.Release(SomeReleases.Header(), SomeReleases.Changes(5));
         using var client = TestPki.DevClient(TestPki.Kr);
         var check = await Signing.Verify(release, Signing.Sign(release, client));
         Assert.Equal(RejectionReasons.WrongUsage, check.Reason);
@@ -173,7 +173,7 @@ public class ReleaseSignatureRefusalTests
     {
         using var ca = TestPki.DevCaWithKey(TestPki.Kr);
         using var signer = TestPki.IssueWithKeyUsage(ca, TestPki.Kr, X509KeyUsageFlags.NonRepudiation, Now.AddDays(-1), Now.AddDays(100));
-        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(5));
+        var release = await SomeReleases.Release(SomeReleases.Header(), SomeReleases.Changes(5));
 
         var check = await Signing.Verify(release, Signing.Sign(release, signer));
 

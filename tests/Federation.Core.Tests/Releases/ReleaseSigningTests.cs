@@ -12,22 +12,22 @@ public class ReleaseSigningTests
     [Fact]
     public async Task A_packed_signed_release_verifies_and_reads_back()
     {
-        var changes = SomeRelease.Changes(200);
-        var release = await SomeRelease.Release(SomeRelease.Header(), changes);
+        var changes = SomeReleases.Changes(200);
+        var release = await SomeReleases.Release(SomeReleases.Header(), changes);
         using var signer = TestPki.DevSigning(TestPki.Kr);
         var signature = Signing.Sign(release, signer);
 
         var check = await Signing.Verify(release, signature);
 
         Assert.True(check.Accepted, check.ToString());
-        Assert.Equal(SomeRelease.Header(), check.Release!.Header);
+        Assert.Equal(SomeReleases.Header(), check.Release!.Header);
         Assert.Equal(ContentDigest.Of(release), check.Release.Digest);
         Assert.Equal(changes.Count(c => !c.IsWithdrawal), check.Release.Added);
         Assert.Equal(changes.Count(c => c.IsWithdrawal), check.Release.Withdrawn);
         Assert.Equal(release.Length, check.Release.Length);
         Assert.Equal(signer.Thumbprint, check.Signer!.Thumbprint);
         Assert.Equal(TestPki.DevNow, check.SigningTime);
-        Assert.Equal(changes.OrderBy(c => c.Value).ToList(), await SomeRelease.ReadAll(release));
+        Assert.Equal(changes.OrderBy(c => c.Value).ToList(), await SomeReleases.ReadAll(release));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public class ReleaseSigningTests
     [Fact]
     public async Task A_signature_made_by_SignedCms_is_accepted_by_our_verifier()
     {
-        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(20));
+        var release = await SomeReleases.Release(SomeReleases.Header(), SomeReleases.Changes(20));
         using var cert = TestPki.DevSigning(TestPki.Kr);
         var signature = new EnvelopeSigner(cert, new FakeTimeProvider(TestPki.DevNow)).SignDetached(FederationOids.HashListRelease, release);
 
@@ -63,7 +63,7 @@ public class ReleaseSigningTests
     [Fact]
     public async Task Signing_a_stream_gives_a_signature_that_verifies()
     {
-        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(20));
+        var release = await SomeReleases.Release(SomeReleases.Header(), SomeReleases.Changes(20));
         using var cert = TestPki.DevSigning(TestPki.Kr);
         var signature = await new EnvelopeSigner(cert, new FakeTimeProvider(TestPki.DevNow)).SignDetachedAsync(FederationOids.HashListRelease, new MemoryStream(release));
 
@@ -94,7 +94,7 @@ public class ReleaseSigningTests
     [OpenSslFact]
     public async Task A_signature_made_by_OpenSSL_is_accepted_by_our_verifier()
     {
-        var release = await SomeRelease.Release(SomeRelease.Header(), SomeRelease.Changes(20));
+        var release = await SomeReleases.Release(SomeReleases.Header(), SomeReleases.Changes(20));
         using var dir = new TempDir();
         File.WriteAllBytes(dir.File("release.bin"), release);
         var signed = OpenSsl.Run("cms", "-sign", "-binary", "-in", dir.File("release.bin"), "-outform", "DER", "-out", dir.File("release.p7s"),

@@ -21,7 +21,7 @@ internal static class Signing
     /// <summary>A kr-knpa release of a few entries, and its signature by the dev signing certificate.</summary>
     public static async Task<(byte[] Release, byte[] Signature)> DevRelease(ReleaseHeader? header = null, int entries = 20)
     {
-        var release = await SomeRelease.Release(header ?? SomeRelease.Header(), SomeRelease.Changes(entries));
+        var release = await SomeReleases.Release(header ?? SomeReleases.Header(), SomeReleases.Changes(entries));
         using var signer = TestPki.DevSigning(TestPki.Kr);
         return (release, Sign(release, signer));
     }

@@ -7,7 +7,7 @@ using Federation.Core.Releases;
 namespace Federation.Core.Tests.Support;
 
 /// <summary>Release test data: values, labels, headers and packed releases, built the same way every time.</summary>
-internal static class SomeRelease
+internal static class SomeReleases
 {
     public static readonly EntryLabel Csam = new(Classification.Csam, "KR-APCSA-11");
     public static readonly EntryLabel Deepfake = new(Classification.DeepfakeNcii, null, TagSet.Parse("video;reviewed"));
