@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
+using System.Text.Json;
+using Federation.Core.Envelopes;
+using Federation.Core.Identity;
+using Federation.Core.Pki;
+
+namespace Federation.Core.Descriptors;
+
+/// <summary>
+/// Verifies a peer's signed descriptor against that peer's pinned CA: the CMS signature, our content type with
+/// signed attributes, an allowed digest, the signer's chain and key usage, and that signer and descriptor both name
+/// the expected node.
+/// </summary>
+public static class DescriptorVerifier
+{
+    public sealed record Result(NodeDescriptor? Descriptor, string? Reason, string Detail)
+    {
+        public bool Valid => Descriptor is not null;
+    }
+
+    public static Result Verify(byte[] envelope, NodeId expected, TrustAnchor anchor, DateTimeOffset now)
+    {
+        var cms = new SignedCms();
+        try
+        {
+            cms.Decode(envelope);
+        }
+        catch (CryptographicException e)
+        {
+            return Fail("envelope-malformed", e.Message);
+        }
+        if (cms.Detached || cms.ContentInfo.ContentType.Value != FederationOids.NodeDescriptor)
+            return Fail("content-type-not-ours", $"content type {cms.ContentInfo.ContentType.Value}");
+        if (cms.SignerInfos.Count != 1)
+            return Fail("signer-count", $"{cms.SignerInfos.Count} signers");
+        var signer = cms.SignerInfos[0];
+        if (signer.SignedAttributes.Count == 0)
+            return Fail("signed-attributes-missing", "no signed attributes");
+        if (signer.DigestAlgorithm.Value is not (FederationOids.Sha256 or FederationOids.Sha384 or FederationOids.Sha512))
+            return Fail("digest-not-allowed", $"digest algorithm {signer.DigestAlgorithm.Value}");
+        var cert = signer.Certificate;
+        if (cert is null) return Fail("signer-certificate-missing", "the envelope carries no signer certificate");
+        try
+        {
+            signer.CheckSignature(verifySignatureOnly: true);
+        }
+        catch (CryptographicException e)
+        {
+            return Fail("signature-invalid", e.Message);
+        }
+        var chain = PinnedChain.Check(cert, anchor, now, requiredEku: null);
+        if (!chain.Accepted) return Fail(chain.Reason!, chain.Detail);
+        if (!PinnedChain.AllowsDigitalSignature(cert))
+            return Fail(RejectionReasons.WrongUsage, "the signer's key usage does not allow digital signatures");
+        if (NodeId.FromCertificate(cert) != expected)
+            return Fail("signer-not-origin", $"signer {cert.Subject} is not {expected.ToUri()}");
+        NodeDescriptor descriptor;
+        try
+        {
+            descriptor = NodeDescriptor.Decode(cms.ContentInfo.Content);
+        }
+        catch (JsonException e)
+        {
+            return Fail("descriptor-malformed", e.Message);
+        }
+        if (descriptor.NodeId != expected.Value)
+            return Fail("descriptor-names-another-node", $"descriptor names {descriptor.NodeId}, expected {expected}");
+        return new Result(descriptor, null, $"{expected} signed by {cert.Subject}");
+    }
+
+    private static Result Fail(string reason, string detail) => new(null, reason, detail);
+}
