@@ -110,7 +110,15 @@ public static class NodeSettingsLoader
 
     private static TrustAnchor LoadAnchor(IConfigurationSection s, string caKey, string crlKey, string baseDir)
     {
-        var ca = PemFiles.LoadCertificate(ExistingFile(s, caKey, baseDir));
+        System.Security.Cryptography.X509Certificates.X509Certificate2 ca;
+        try
+        {
+            ca = PemFiles.LoadCertificate(ExistingFile(s, caKey, baseDir));
+        }
+        catch (CryptographicException e)
+        {
+            throw Bad(s, caKey, $"is not a PEM certificate: {e.Message}");
+        }
         if (ca.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true })
             throw Bad(s, caKey, "is not a CA certificate");
         RevocationList? crl = null;
@@ -137,7 +145,7 @@ public static class NodeSettingsLoader
         {
             return PemFiles.LoadWithKey(cert, key);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
             throw Bad(s, name + "Key", $"does not load with {name}Cert: {e.Message}");
         }
