@@ -20,14 +20,24 @@ public static class PostgresServer
             : $"Host=/var/run/postgresql;Username={Environment.UserName};Database=postgres";
 
     private static readonly Lazy<Task> Roles = new(EnsureRolesAsync);
+    // CREATE DATABASE copies template1 and fails if another copy is being made at the same moment.
+    private static readonly SemaphoreSlim CreateLock = new(1, 1);
 
     public static async Task<string> CreateDatabaseAsync()
     {
         await Roles.Value;
         var name = "t_" + Guid.NewGuid().ToString("N")[..20];
-        await using var conn = await OpenAdminAsync();
-        await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name} OWNER {OwnerRole}", conn);
-        await cmd.ExecuteNonQueryAsync();
+        await CreateLock.WaitAsync();
+        try
+        {
+            await using var conn = await OpenAdminAsync();
+            await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name} OWNER {OwnerRole}", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        finally
+        {
+            CreateLock.Release();
+        }
         return name;
     }
 
