@@ -62,20 +62,13 @@ public readonly record struct MerkleHash
     }
 
     /// <summary>
-    /// Standard padded base64 (RFC 4648 §4) of exactly 32 bytes, in its one canonical spelling.
-    /// .NET's decoder skips whitespace and ignores non-zero padding bits (<c>…NR=</c> decodes like <c>…NQ=</c>),
-    /// so the input is re-encoded and compared: two spellings of one root must not both verify.
+    /// The canonical standard base64 (RFC 4648 §4) of exactly 32 bytes, as in checkpoints and proof lines; see
+    /// <see cref="CanonicalBase64"/> for why a second spelling of the same bytes is refused.
     /// </summary>
     public static bool TryParseBase64(ReadOnlySpan<char> text, out MerkleHash hash)
     {
         hash = default;
-        if (text.Length != 44) return false;
-        Span<byte> bytes = stackalloc byte[33];
-        if (!Convert.TryFromBase64Chars(text, bytes, out var written) || written != Size) return false;
-        Span<char> again = stackalloc char[44];
-        if (!Convert.TryToBase64Chars(bytes[..Size], again, out _) || !again.SequenceEqual(text)) return false;
-        hash = FromBytes(bytes[..Size]);
-        return true;
+        return CanonicalBase64.TryDecode(text, out var bytes) && TryFromBytes(bytes, out hash);
     }
 
     public static MerkleHash ParseBase64(string text) =>
