@@ -16,7 +16,7 @@ public sealed class CosignatureV1Signer : IDisposable
 
     private CosignatureV1Signer(string name, ReadOnlySpan<byte> seed)
     {
-        _key = Ed25519Keys.ImportSeed(seed);
+        _key = Ed25519Keys.ImportSeed(name, seed);
         Verifier = new CosignatureV1Verifier(name, Ed25519Keys.PublicKeyOf(_key));
     }
 
@@ -36,12 +36,7 @@ public sealed class CosignatureV1Signer : IDisposable
     }
 
     /// <summary>Builds a signer from a raw 32-byte seed (test vectors give keys this way).</summary>
-    public static CosignatureV1Signer FromSeed(string name, ReadOnlySpan<byte> seed)
-    {
-        if (!NoteEncoding.IsValidKeyName(name)) throw new NoteKeyFormatException(NoteKeyError.InvalidName, $"'{name}' is not a valid key name.");
-        if (seed.Length != Ed25519Keys.SeedSize) throw new NoteKeyFormatException(NoteKeyError.InvalidKey, "An Ed25519 seed is 32 bytes.");
-        return new CosignatureV1Signer(name, seed);
-    }
+    public static CosignatureV1Signer FromSeed(string name, ReadOnlySpan<byte> seed) => new(name, seed);
 
     public static (string SignerKey, string VerifierKey) GenerateKey(string name) => Ed25519Keys.Generate(name, NoteKeyType.CosignatureV1);
 

@@ -22,8 +22,13 @@ internal static class Ed25519Keys
         return publicKey ?? throw new NoteKeyFormatException(NoteKeyError.InvalidKey, $"The key of '{name}' is not a 32-byte Ed25519 public key.");
     }
 
-    public static Key ImportSeed(ReadOnlySpan<byte> seed) =>
-        Key.Import(SignatureAlgorithm.Ed25519, seed, KeyBlobFormat.RawPrivateKey);
+    /// <summary>The private key for a named signer; the name must be a valid key name and the seed 32 bytes.</summary>
+    public static Key ImportSeed(string name, ReadOnlySpan<byte> seed)
+    {
+        if (!NoteEncoding.IsValidKeyName(name)) throw new NoteKeyFormatException(NoteKeyError.InvalidName, $"'{name}' is not a valid key name.");
+        if (seed.Length != SeedSize) throw new NoteKeyFormatException(NoteKeyError.InvalidKey, $"Signer key '{name}' is not a 32-byte Ed25519 seed.");
+        return Key.Import(SignatureAlgorithm.Ed25519, seed, KeyBlobFormat.RawPrivateKey);
+    }
 
     public static byte[] PublicKeyOf(Key key) => key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
 
@@ -41,8 +46,7 @@ internal static class Ed25519Keys
         if (material[0] != (byte)type)
             throw new NoteKeyFormatException(NoteKeyError.UnsupportedType, $"Signer key '{name}' has type 0x{material[0]:x2}; 0x{(byte)type:x2} is expected here.");
         var seed = material[1..];
-        if (seed.Length != SeedSize) throw new NoteKeyFormatException(NoteKeyError.InvalidKey, $"Signer key '{name}' is not a 32-byte Ed25519 seed.");
-        using var key = ImportSeed(seed);
+        using var key = ImportSeed(name, seed);
         var computed = NoteKeyId.Compute(name, (byte)type, PublicKeyOf(key));
         if (computed != statedId)
             throw new NoteKeyFormatException(NoteKeyError.KeyIdMismatch, $"Signer key '{name}' states ID {statedId} but computes to {computed}.");
@@ -52,11 +56,10 @@ internal static class Ed25519Keys
     /// <summary>A fresh key pair as (signer key, verifier key) strings.</summary>
     public static (string SignerKey, string VerifierKey) Generate(string name, NoteKeyType type)
     {
-        if (!NoteEncoding.IsValidKeyName(name)) throw new NoteKeyFormatException(NoteKeyError.InvalidName, $"'{name}' is not a valid key name.");
         var seed = RandomNumberGenerator.GetBytes(SeedSize);
         try
         {
-            using var key = ImportSeed(seed);
+            using var key = ImportSeed(name, seed);
             var publicKey = PublicKeyOf(key);
             var id = NoteKeyId.Compute(name, (byte)type, publicKey);
             return ($"{PrivatePrefix}{name}+{id}+{Convert.ToBase64String([(byte)type, .. seed])}",

@@ -14,7 +14,7 @@ public sealed class Ed25519NoteSigner : IDisposable
 
     private Ed25519NoteSigner(string name, ReadOnlySpan<byte> seed)
     {
-        _key = Ed25519Keys.ImportSeed(seed);
+        _key = Ed25519Keys.ImportSeed(name, seed);
         var publicKey = Ed25519Keys.PublicKeyOf(_key);
         Verifier = new Ed25519NoteVerifier(name, publicKey);
     }
@@ -35,12 +35,7 @@ public sealed class Ed25519NoteSigner : IDisposable
     }
 
     /// <summary>Builds a signer from a raw 32-byte seed (test vectors give keys this way).</summary>
-    public static Ed25519NoteSigner FromSeed(string name, ReadOnlySpan<byte> seed)
-    {
-        if (!NoteEncoding.IsValidKeyName(name)) throw new NoteKeyFormatException(NoteKeyError.InvalidName, $"'{name}' is not a valid key name.");
-        if (seed.Length != Ed25519Keys.SeedSize) throw new NoteKeyFormatException(NoteKeyError.InvalidKey, "An Ed25519 seed is 32 bytes.");
-        return new Ed25519NoteSigner(name, seed);
-    }
+    public static Ed25519NoteSigner FromSeed(string name, ReadOnlySpan<byte> seed) => new(name, seed);
 
     /// <summary>A new key pair for <paramref name="name"/>: the signer key to keep secret and the verifier key to publish.</summary>
     public static (string SignerKey, string VerifierKey) GenerateKey(string name) => Ed25519Keys.Generate(name, NoteKeyType.Ed25519);

@@ -21,7 +21,7 @@ public sealed class SignedCheckpoint
         return new SignedCheckpoint(Checkpoint.Parse(parsed.Text), parsed);
     }
 
-    public static SignedCheckpoint Parse(string note) => Parse(System.Text.Encoding.UTF8.GetBytes(note));
+    public static SignedCheckpoint Parse(string note) => Parse(SignedNote.StrictBytes(note));
 
     /// <summary>Signs <paramref name="checkpoint"/> with the log key (tlog-checkpoint: the key's name should be the origin).</summary>
     public static SignedCheckpoint Sign(Checkpoint checkpoint, Ed25519NoteSigner logKey) =>

@@ -34,7 +34,14 @@ public sealed class SignedNote
     /// <summary>This note with more signature lines appended (for example the cosignatures a witness returned).</summary>
     public SignedNote WithSignatures(IEnumerable<NoteSignature> more) => Create(Text, Signatures.Concat(more));
 
-    public static SignedNote Parse(string note) => Parse(Encoding.UTF8.GetBytes(note));
+    public static SignedNote Parse(string note) => Parse(StrictBytes(note));
+
+    /// <summary>UTF-8 of a note held as a string; an unpaired surrogate is refused, not replaced by U+FFFD.</summary>
+    internal static byte[] StrictBytes(string note)
+    {
+        try { return NoteEncoding.StrictUtf8.GetBytes(note); }
+        catch (EncoderFallbackException) { throw new NoteFormatException(NoteFormatError.InvalidUtf8, "The note has an unpaired surrogate."); }
+    }
 
     /// <summary>Parses the exact bytes of a note, refusing anything C2SP signed-note does not allow.</summary>
     public static SignedNote Parse(ReadOnlySpan<byte> utf8)
@@ -114,7 +121,6 @@ public sealed class SignedNote
         foreach (var c in text)
             if (c < 0x20 && c != '\n')
                 throw new NoteFormatException(NoteFormatError.ControlCharacter, $"Note text contains control character U+{(int)c:X4}.");
-        try { NoteEncoding.StrictUtf8.GetByteCount(text); }
-        catch (EncoderFallbackException) { throw new NoteFormatException(NoteFormatError.InvalidUtf8, "Note text has an unpaired surrogate."); }
+        StrictBytes(text);
     }
 }

@@ -109,6 +109,22 @@ public class SignedNoteTests
         Assert.Equal(NoteFormatError.ControlCharacter, ex.Reason);
     }
 
+    [Fact]
+    public void Refuses_a_note_string_with_an_unpaired_surrogate_instead_of_replacing_it()
+    {
+        var note = PeterNote().ToString().Replace("answer", "answer\uD800");
+        Assert.Equal(NoteFormatError.InvalidUtf8, Assert.Throws<NoteFormatException>(() => SignedNote.Parse(note)).Reason);
+        Assert.Equal(NoteFormatError.InvalidUtf8, Assert.Throws<NoteFormatException>(() => SignedCheckpoint.Parse(note)).Reason);
+    }
+
+    [Fact]
+    public void Refuses_seeds_that_are_not_32_bytes_and_names_that_are_not_key_names()
+    {
+        Assert.Equal(NoteKeyError.InvalidKey, Assert.Throws<NoteKeyFormatException>(() => Ed25519NoteSigner.FromSeed("log", new byte[31])).Reason);
+        Assert.Equal(NoteKeyError.InvalidName, Assert.Throws<NoteKeyFormatException>(() => CosignatureV1Signer.FromSeed("a+b", new byte[32])).Reason);
+        Assert.Equal(NoteKeyError.InvalidName, Assert.Throws<NoteKeyFormatException>(() => Ed25519NoteSigner.GenerateKey("two words")).Reason);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("no final newline")]
