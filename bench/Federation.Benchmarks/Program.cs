@@ -1,1 +1,13 @@
-return 0;
+// One subcommand per area; each prints its figures for docs/benchmarks.md.
+return args.FirstOrDefault() switch
+{
+    "ledger" => await Federation.Benchmarks.Ledger.LedgerBenchmark.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Federation.Benchmarks -- <subcommand>");
+    Console.Error.WriteLine("  ledger [leaves]   Merkle append throughput, proof generation and verification latency (default 1000000 leaves)");
+    return 2;
+}
