@@ -37,6 +37,7 @@ public static class DatabaseMigrator
               FOR EACH STATEMENT EXECUTE FUNCTION {schema}.reject_event_mutation();
             """;
         await using (var cmd = new NpgsqlCommand(sql, conn)) await cmd.ExecuteNonQueryAsync(ct);
+        await using (var cmd = new NpgsqlCommand(NodeTables.Ddl(schema), conn)) await cmd.ExecuteNonQueryAsync(ct);
 
         if (app is not null && app != owner)
         {
@@ -45,6 +46,7 @@ public static class DatabaseMigrator
                 GRANT USAGE ON SCHEMA {schema}, {HangfireSchema} TO {a};
                 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {a};
                 REVOKE UPDATE, DELETE, TRUNCATE ON {schema}.mt_events FROM {a};
+                REVOKE UPDATE, DELETE, TRUNCATE ON {schema}.blobs, {schema}.feed FROM {a};
                 GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema}, {HangfireSchema} TO {a};
                 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {schema} TO {a};
                 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {HangfireSchema} TO {a};
