@@ -15,7 +15,8 @@ namespace Federation.Core.Descriptors;
 /// </summary>
 public static class DescriptorVerifier
 {
-    public sealed record Result(NodeDescriptor? Descriptor, string? Reason, string Detail)
+    /// <summary>The verified descriptor and the certificate that signed it, or the reason it was refused.</summary>
+    public sealed record Result(NodeDescriptor? Descriptor, string? Reason, string Detail, X509Certificate2? Signer = null)
     {
         public bool Valid => Descriptor is not null;
     }
@@ -75,7 +76,7 @@ public static class DescriptorVerifier
         }
         if (descriptor.NodeId != expected.Value)
             return Fail("descriptor-names-another-node", $"descriptor names {descriptor.NodeId}, expected {expected}");
-        return new Result(descriptor, null, $"{expected} signed by {cert.Subject}");
+        return new Result(descriptor, null, $"{expected} signed by {cert.Subject}", cert);
     }
 
     private static Result Fail(string reason, string detail) => new(null, reason, detail);

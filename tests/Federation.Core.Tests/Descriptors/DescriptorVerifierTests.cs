@@ -36,6 +36,7 @@ public sealed class DescriptorVerifierTests : IDisposable
         Assert.Null(result.Reason);
         Assert.Equal(Descriptor(Some.Kr), result.Descriptor);
         Assert.Contains(_signing.Subject, result.Detail, StringComparison.Ordinal);
+        Assert.Equal(_signing.RawData, result.Signer?.RawData);
     }
 
     [Fact]
