@@ -18,12 +18,12 @@ public static class Auditor
     {
         if (args.Length == 0)
         {
-            stderr.Write(Usage);
+            stderr.WriteLine(Usage);
             return 2;
         }
         if (args[0] is "-h" or "--help" or "help")
         {
-            stdout.Write(Usage);
+            stdout.WriteLine(Usage);
             return 0;
         }
         try

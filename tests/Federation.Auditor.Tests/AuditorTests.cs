@@ -11,6 +11,7 @@ public sealed class AuditorTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith("usage: fedaudit", run.Stderr, StringComparison.Ordinal);
+        Assert.EndsWith(Environment.NewLine, run.Stderr, StringComparison.Ordinal);
         Assert.Equal("", run.Stdout);
     }
 
