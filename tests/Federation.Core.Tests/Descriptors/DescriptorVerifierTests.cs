@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -241,8 +242,8 @@ public sealed class DescriptorVerifierTests : IDisposable
 
     private static X509Certificate2 SelfSignedSigner()
     {
-        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        var req = new CertificateRequest(TestCa.DefaultSubject, key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var req = new CertificateRequest(TestCa.DefaultSubject, key, HashAlgorithmName.SHA256);
         req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         var san = new SubjectAlternativeNameBuilder();
         san.AddUri(new Uri(Some.Kr.ToUri()));
