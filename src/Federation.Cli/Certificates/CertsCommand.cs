@@ -50,7 +50,7 @@ public static class CertsCommand
             case "crl":
                 return CertificateRequests.Revoke(CliArgs.Parse(rest, ["ca", "revoke", "out", "days"]), stdout, time);
             default:
-                throw new CliException($"unknown verb 'certs {args[0]}'\nusage:\n{Usage}", 2);
+                throw new CliException($"unknown verb 'certs {args[0]}' (dev, ca, csr, issue, crl; run 'fedctl certs' for usage)", 2);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Federation.Core.Envelopes;
 using Federation.Core.Identity;
@@ -14,7 +15,8 @@ namespace Federation.Core.Descriptors;
 /// </summary>
 public static class DescriptorVerifier
 {
-    public sealed record Result(NodeDescriptor? Descriptor, string? Reason, string Detail)
+    /// <summary>The verified descriptor and the certificate that signed it, or the reason it was refused.</summary>
+    public sealed record Result(NodeDescriptor? Descriptor, string? Reason, string Detail, X509Certificate2? Signer = null)
     {
         public bool Valid => Descriptor is not null;
     }
@@ -30,7 +32,11 @@ public static class DescriptorVerifier
         {
             return Fail("envelope-malformed", e.Message);
         }
-        if (cms.Detached || cms.ContentInfo.ContentType.Value != FederationOids.NodeDescriptor)
+        // Decode leaves SignedCms.Detached false even when eContent is absent: a detached envelope shows up as empty
+        // content (threats B6), and a descriptor is never empty.
+        if (cms.ContentInfo.Content.Length == 0)
+            return Fail("content-type-not-ours", "the envelope carries no content (a detached signature)");
+        if (cms.ContentInfo.ContentType.Value != FederationOids.NodeDescriptor)
             return Fail("content-type-not-ours", $"content type {cms.ContentInfo.ContentType.Value}");
         if (cms.SignerInfos.Count != 1)
             return Fail("signer-count", $"{cms.SignerInfos.Count} signers");
@@ -53,6 +59,10 @@ public static class DescriptorVerifier
         if (!chain.Accepted) return Fail(chain.Reason!, chain.Detail);
         if (!PinnedChain.AllowsDigitalSignature(cert))
             return Fail(RejectionReasons.WrongUsage, "the signer's key usage does not allow digital signatures");
+        // The signing profile has no EKU and the TLS profiles carry serverAuth/clientAuth, so a key held by the TLS
+        // stack cannot sign for the node (CertificateProfile).
+        if (cert.Extensions.OfType<X509EnhancedKeyUsageExtension>().Any())
+            return Fail(RejectionReasons.WrongUsage, $"the signer {cert.Subject} has an extended key usage: only a signing certificate (no EKU) signs envelopes");
         if (NodeId.FromCertificate(cert) != expected)
             return Fail("signer-not-origin", $"signer {cert.Subject} is not {expected.ToUri()}");
         NodeDescriptor descriptor;
@@ -66,7 +76,7 @@ public static class DescriptorVerifier
         }
         if (descriptor.NodeId != expected.Value)
             return Fail("descriptor-names-another-node", $"descriptor names {descriptor.NodeId}, expected {expected}");
-        return new Result(descriptor, null, $"{expected} signed by {cert.Subject}");
+        return new Result(descriptor, null, $"{expected} signed by {cert.Subject}", cert);
     }
 
     private static Result Fail(string reason, string detail) => new(null, reason, detail);
