@@ -76,6 +76,9 @@ public static class DescriptorVerifier
         }
         if (descriptor.NodeId != expected.Value)
             return Fail("descriptor-names-another-node", $"descriptor names {descriptor.NodeId}, expected {expected}");
+        // The descriptor announces the key that signs this node's envelopes; it must be the key that signed it.
+        if (descriptor.SigningCertificate != Convert.ToBase64String(cert.RawData))
+            return Fail("descriptor-signing-certificate-mismatch", "the descriptor announces another signing certificate than the one that signed it");
         return new Result(descriptor, null, $"{expected} signed by {cert.Subject}", cert);
     }
 

@@ -223,6 +223,16 @@ public sealed class DescriptorVerifierTests : IDisposable
     }
 
     [Fact]
+    public void Refuses_a_descriptor_that_announces_another_signing_certificate_than_its_signer()
+    {
+        using var other = _ca.Issue(CertificateProfile.NodeSigning, Some.Kr);
+
+        var result = Verify(Sign(other, Descriptor(Some.Kr)));
+
+        Assert.Equal("descriptor-signing-certificate-mismatch", result.Reason);
+    }
+
+    [Fact]
     public void Refuses_garbage()
     {
         var result = Verify("this is not a CMS envelope"u8.ToArray());
