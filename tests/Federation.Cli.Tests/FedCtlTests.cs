@@ -64,6 +64,18 @@ public sealed class FedCtlTests : IDisposable
         Assert.Equal("--subject is required", run.OneLineError());
     }
 
+    [Theory]
+    [InlineData("-5")]
+    [InlineData("99999999")]
+    [InlineData("ten")]
+    public void Refuses_a_number_out_of_range_naming_the_option(string years)
+    {
+        var outcome = Fedctl.Run("certs", "ca", "--subject", "CN=x", "--out", Path.Combine(_dir.Path, "ca"), "--years", years);
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.StartsWith($"--years: '{years}' must be a whole number", outcome.OneLineError(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Help_prints_usage_and_exits_0()
     {

@@ -35,7 +35,7 @@ public static class CertsCommand
             {
                 var a = CliArgs.Parse(rest, ["subject", "out", "years"]);
                 var now = time.GetUtcNow();
-                using var ca = CertificateIssuer.CreateCa(a.Required("subject"), now.AddMinutes(-5), now.AddYears(int.Parse(a.Optional("years") ?? "10", System.Globalization.CultureInfo.InvariantCulture)));
+                using var ca = CertificateIssuer.CreateCa(a.Required("subject"), now.AddMinutes(-5), now.AddYears(a.Int("years", 10, 1, 50)));
                 var dir = a.Required("out");
                 Directory.CreateDirectory(dir);
                 PemFiles.WriteCertificate(Path.Combine(dir, "ca.crt"), ca);

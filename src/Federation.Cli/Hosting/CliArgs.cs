@@ -41,4 +41,13 @@ public sealed class CliArgs
     public string? Optional(string name) => _options.GetValueOrDefault(name);
 
     public bool Flag(string name) => _flags.Contains(name);
+
+    /// <summary>A whole number option within [<paramref name="min"/>, <paramref name="max"/>]; the error names the option.</summary>
+    public int Int(string name, int defaultValue, int min, int max)
+    {
+        if (Optional(name) is not { } text) return defaultValue;
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
+            ? v
+            : throw new CliException($"--{name}: '{text}' must be a whole number from {min} to {max}", 2);
+    }
 }
