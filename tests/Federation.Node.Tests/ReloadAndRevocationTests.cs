@@ -70,4 +70,55 @@ public sealed class ReloadAndRevocationTests
             File.Delete(crlPath);
         }
     }
+
+    [Fact]
+    public async Task A_crl_fetched_from_its_distribution_point_is_honoured()
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var revoked = Clients.IssueFrom("fr-ofmin", CertificateProfile.NodeClient, "urn:federation:node:fr-ofmin", now.AddDays(-1), now.AddDays(30));
+        using var good = Clients.IssueFrom("fr-ofmin", CertificateProfile.NodeClient, "urn:federation:node:fr-ofmin", now.AddDays(-1), now.AddDays(30));
+        byte[] crl;
+        using (var ca = PemFiles.LoadWithKey(Repo.CertsDev("fr-ofmin", "ca.crt"), Repo.CertsDev("fr-ofmin", "ca.key")))
+            crl = new CertificateIssuer(ca).BuildCrl([revoked], 2, now.AddMinutes(-1), now.AddDays(1));
+        var port = FreePorts.Next();
+        using var server = new System.Net.HttpListener();
+        server.Prefixes.Add($"http://127.0.0.1:{port}/");
+        server.Start();
+        _ = Task.Run(async () =>
+        {
+            while (server.IsListening)
+            {
+                var ctx = await server.GetContextAsync();
+                await ctx.Response.OutputStream.WriteAsync(crl);
+                ctx.Response.Close();
+            }
+        });
+
+        var fr = new TestNode("fr-ofmin");
+        await using var kr = new TestNode("kr-knpa") { Customize = c => c["Node"]!["Peers"]![0]!["Crl"] = $"http://127.0.0.1:{port}/fr.crl" };
+        kr.Peers.Add(fr);
+        await kr.StartAsync();
+        Assert.True(await kr.Logs.WaitForAsync("Fetched the CRL", "1 revoked"), "the CRL was not fetched");
+
+        using var refused = Clients.With(revoked, Repo.CertsDev("kr-knpa", "ca.crt"), kr.FederationUrl);
+        using var r1 = await refused.GetAsync("federation/v1/node");
+        Assert.Equal(RejectionReasons.Revoked, await ProblemReason.Of(r1, HttpStatusCode.Forbidden));
+        using var served = Clients.With(good, Repo.CertsDev("kr-knpa", "ca.crt"), kr.FederationUrl);
+        using var r2 = await served.GetAsync("federation/v1/node");
+        Assert.Equal(HttpStatusCode.OK, r2.StatusCode);
+    }
+
+    [Fact]
+    public async Task Until_a_configured_crl_has_been_fetched_the_peer_is_refused()
+    {
+        var unreachable = $"http://127.0.0.1:{FreePorts.Next()}/fr.crl"; // nothing listens there
+        var fr = new TestNode("fr-ofmin");
+        await using var kr = new TestNode("kr-knpa") { Customize = c => c["Node"]!["Peers"]![0]!["Crl"] = unreachable };
+        kr.Peers.Add(fr);
+        await kr.StartAsync();
+
+        using var client = Clients.DevNodeClient("fr-ofmin", kr);
+        using var response = await client.GetAsync("federation/v1/node");
+        Assert.Equal(RejectionReasons.CrlUnavailable, await ProblemReason.Of(response, HttpStatusCode.Forbidden));
+    }
 }

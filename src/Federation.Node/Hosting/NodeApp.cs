@@ -38,6 +38,8 @@ public static class NodeApp
         services.AddSingleton<PeerClient>();
         services.AddSingleton<PeerMonitor>();
         services.AddSingleton<NodeDescriptorSource>();
+        services.AddSingleton<CrlFetcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<CrlFetcher>());
         services.AddTransient<PeerRefreshJob>();
         services.AddProblemDetails();
         services.AddNodeAuthentication(builder.Configuration);

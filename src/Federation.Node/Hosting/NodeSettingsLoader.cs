@@ -122,6 +122,11 @@ public static class NodeSettingsLoader
         if (ca.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true })
             throw Bad(s, caKey, "is not a CA certificate");
         RevocationList? crl = null;
+        if (s[crlKey] is { } crlValue && (crlValue.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || crlValue.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
+        {
+            if (!Uri.TryCreate(crlValue, UriKind.Absolute, out var url)) throw Bad(s, crlKey, "is not a valid URL");
+            return new TrustAnchor(ca, null, url); // fetched by CrlFetcher
+        }
         if (s[crlKey] is not null)
         {
             var path = ExistingFile(s, crlKey, baseDir);

@@ -23,7 +23,7 @@ public static class ClientCertificatePolicy
         CertificateCheck? first = null;
         foreach (var anchor in anchors)
         {
-            var check = PinnedChain.Check(cert, anchor with { Crl = null }, now, PinnedChain.ClientAuth);
+            var check = PinnedChain.Check(cert, anchor with { Crl = null, CrlUrl = null }, now, PinnedChain.ClientAuth);
             if (check.Accepted) return check;
             first ??= check;
             // A chain that reached this anchor but failed for time or usage is the precise reason; keep looking
