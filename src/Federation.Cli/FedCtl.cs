@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Federation.Cli.Certificates;
 using Federation.Cli.Hosting;
+using Federation.Cli.Lists;
 
 namespace Federation.Cli;
 
@@ -10,6 +11,7 @@ public static class FedCtl
     private const string Usage = """
         usage: fedctl <command> ...
           certs    development PKI, CSRs, issuing and revoking certificates
+          list     hash-list releases: pack a CSV, sign, verify, show
         run 'fedctl <command>' for its verbs.
         """;
 
@@ -26,6 +28,7 @@ public static class FedCtl
             return args[0] switch
             {
                 "certs" => CertsCommand.Run(rest, stdout, time),
+                "list" => ListCommand.Run(rest, stdout, time),
                 _ => throw new CliException($"unknown command '{args[0]}' (run 'fedctl --help')", 2),
             };
         }

@@ -19,6 +19,21 @@ public sealed class EnvelopeSigner(X509Certificate2 signingCertificate, TimeProv
     public byte[] SignDetached(string contentTypeOid, ReadOnlySpan<byte> content) =>
         Sign(new ContentInfo(new Oid(contentTypeOid), content.ToArray()), detached: true);
 
+    /// <summary>
+    /// A detached signature over content read from a stream to its end, never held whole in memory: the message
+    /// digest is computed while reading and the SignedData built from it (large hash-list releases).
+    /// </summary>
+    public async Task<byte[]> SignDetachedAsync(string contentTypeOid, Stream content, CancellationToken ct = default) =>
+        SignDetached(contentTypeOid, await ContentDigest.OfAsync(content, ct).ConfigureAwait(false));
+
+    /// <summary>A detached signature for content whose SHA-256 is already known (computed while it was written).</summary>
+    public byte[] SignDetached(string contentTypeOid, ContentDigest contentDigest)
+    {
+        if (!signingCertificate.HasPrivateKey)
+            throw new InvalidOperationException($"the signing certificate {signingCertificate.Subject} has no private key");
+        return SignedDataWriter.WriteDetached(contentTypeOid, contentDigest.ToArray(), signingCertificate, time.GetUtcNow());
+    }
+
     private byte[] Sign(ContentInfo content, bool detached)
     {
         if (!signingCertificate.HasPrivateKey)
