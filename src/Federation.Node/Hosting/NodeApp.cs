@@ -1,3 +1,4 @@
+using Federation.Node.Lists;
 using Federation.Node.Peers;
 using Federation.Node.Security;
 using Federation.Node.Storage;
@@ -41,6 +42,8 @@ public static class NodeApp
         services.AddSingleton<CrlFetcher>();
         services.AddHostedService(sp => sp.GetRequiredService<CrlFetcher>());
         services.AddTransient<PeerRefreshJob>();
+        services.AddSingleton(ListsOptions.Load(builder.Configuration));
+        services.AddSingleton<ReleasePublisher>();
         services.AddProblemDetails();
         services.AddNodeAuthentication(builder.Configuration);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
@@ -72,6 +75,7 @@ public static class NodeApp
         app.MapHealthApi();
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Person);
         app.MapPeersApi();
+        app.MapListsApi();
         app.MapHangfireDashboardWithAuthorizationPolicy(Policies.Operator, "/hangfire");
         return app;
     }

@@ -37,7 +37,8 @@ public static class CertificateAuthenticationSetup
             .AddPolicy(Policies.Peer, p => p.AddAuthenticationSchemes(PeerScheme).RequireClaim(ClientCertificatePolicy.PeerClaim))
             .AddPolicy(Policies.Person, p => p.AddAuthenticationSchemes(PersonScheme).RequireClaim(ClientCertificatePolicy.PersonClaim))
             .AddPolicy(Policies.Operator, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Operator))
-            .AddPolicy(Policies.OperatorOrAuditor, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Operator, Roles.Auditor));
+            .AddPolicy(Policies.OperatorOrAuditor, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Operator, Roles.Auditor))
+            .AddPolicy(Policies.OfficerOrOperator, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Officer, Roles.Operator));
         return services;
     }
 
@@ -127,4 +128,5 @@ public static class Policies
     public const string Person = "person";
     public const string Operator = "operator";
     public const string OperatorOrAuditor = "operator-or-auditor";
+    public const string OfficerOrOperator = "officer-or-operator";
 }

@@ -1,3 +1,4 @@
+using Federation.Node.Lists;
 using Federation.Node.Peers;
 using JasperFx;
 using JasperFx.Events;
@@ -18,5 +19,8 @@ public static class MartenSetup
         opts.AutoCreateSchemaObjects = mayChangeSchema ? AutoCreate.CreateOrUpdate : AutoCreate.None;
         opts.Schema.For<PeerStatus>().Identity(p => p.Id);
         opts.Events.AddEventType<PeerDescriptorAccepted>();
+        opts.Schema.For<HashList>().Identity(l => l.Id);
+        opts.Events.AddEventType<HashListCreated>();
+        opts.Events.AddEventType<ReleasePublished>();
     }
 }
