@@ -1,12 +1,16 @@
-// Macro benchmarks that print figures (docs/benchmarks.md): dotnet run -c Release --project bench/Federation.Benchmarks -- <name>
+// One subcommand per area; each prints its figures for docs/benchmarks.md:
+//   dotnet run -c Release --project bench/Federation.Benchmarks -- <subcommand>
 return args.FirstOrDefault() switch
 {
+    "ledger" => await Federation.Benchmarks.Ledger.LedgerBenchmark.RunAsync(args[1..]),
     "releases" => await Federation.Benchmarks.Releases.ReleaseBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Federation.Benchmarks releases [--entries N] [--rounds R]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Federation.Benchmarks -- <subcommand>");
+    Console.Error.WriteLine("  ledger [leaves]                     Merkle append throughput, proof generation and verification latency (default 1000000 leaves)");
+    Console.Error.WriteLine("  releases [--entries N] [--rounds R] pack + sign, verify + parse, peak memory of a hash-list release");
     return 2;
 }

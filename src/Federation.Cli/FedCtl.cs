@@ -29,7 +29,7 @@ public static class FedCtl
             {
                 "certs" => CertsCommand.Run(rest, stdout, time),
                 "list" => ListCommand.Run(rest, stdout, time),
-                _ => throw new CliException($"unknown command '{args[0]}'\n{Usage}", 2),
+                _ => throw new CliException($"unknown command '{args[0]}' (run 'fedctl --help')", 2),
             };
         }
         catch (CliException e)

@@ -41,7 +41,7 @@ internal static class CertificateRequests
         var csrText = File.ReadAllText(a.Required("csr"));
         if (!PemEncoding.TryFind(csrText, out var fields)) throw new CliException($"{a.Required("csr")}: not a PEM certificate request");
         var der = Convert.FromBase64String(csrText[fields.Base64Data]);
-        var days = int.Parse(a.Optional("days") ?? "365", CultureInfo.InvariantCulture);
+        var days = a.Int("days", 365, 1, 3650);
         var now = time.GetUtcNow();
         X509Certificate2 cert;
         try
@@ -65,7 +65,7 @@ internal static class CertificateRequests
         using var ca = LoadCa(a.Required("ca"));
         var revoked = a.Required("revoke").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(PemFiles.LoadCertificate).ToList();
         var now = time.GetUtcNow();
-        var days = int.Parse(a.Optional("days") ?? "7", CultureInfo.InvariantCulture);
+        var days = a.Int("days", 7, 1, 366);
         var crl = new CertificateIssuer(ca).BuildCrl(revoked, now.ToUnixTimeSeconds(), now, now.AddDays(days));
         File.WriteAllBytes(a.Required("out"), crl);
         stdout.WriteLine($"wrote a CRL of {revoked.Count} certificate(s), next update {now.AddDays(days):O} -> {a.Required("out")}");

@@ -35,7 +35,7 @@ public static class CertsCommand
             {
                 var a = CliArgs.Parse(rest, ["subject", "out", "years"]);
                 var now = time.GetUtcNow();
-                using var ca = CertificateIssuer.CreateCa(a.Required("subject"), now.AddMinutes(-5), now.AddYears(int.Parse(a.Optional("years") ?? "10", System.Globalization.CultureInfo.InvariantCulture)));
+                using var ca = CertificateIssuer.CreateCa(a.Required("subject"), now.AddMinutes(-5), now.AddYears(a.Int("years", 10, 1, 50)));
                 var dir = a.Required("out");
                 Directory.CreateDirectory(dir);
                 PemFiles.WriteCertificate(Path.Combine(dir, "ca.crt"), ca);
@@ -50,7 +50,7 @@ public static class CertsCommand
             case "crl":
                 return CertificateRequests.Revoke(CliArgs.Parse(rest, ["ca", "revoke", "out", "days"]), stdout, time);
             default:
-                throw new CliException($"unknown verb 'certs {args[0]}'\nusage:\n{Usage}", 2);
+                throw new CliException($"unknown verb 'certs {args[0]}' (dev, ca, csr, issue, crl; run 'fedctl certs' for usage)", 2);
         }
     }
 }

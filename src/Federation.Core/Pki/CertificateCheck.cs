@@ -23,6 +23,7 @@ public static class RejectionReasons
     public const string WrongUsage = "certificate-wrong-usage";
     public const string Revoked = "certificate-revoked";
     public const string CrlStale = "crl-stale";
+    public const string CrlUnavailable = "crl-unavailable";
     public const string NoNodeIdentity = "no-node-identity";
     public const string PeerNotConfigured = "peer-not-configured";
     public const string NotAPerson = "not-a-person-certificate";

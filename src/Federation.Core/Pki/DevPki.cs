@@ -25,7 +25,8 @@ public static class DevPki
             var dir = Path.Combine(outDir, node.Value);
             Directory.CreateDirectory(dir);
             var notBefore = now.AddDays(-1);
-            using var ca = CertificateIssuer.CreateCa($"CN={node} Agency CA, OU={DevMarker}, O=Federation dev", notBefore, now.AddYears(20));
+            // The CA is back-dated a year so tests can issue already-expired certificates from it.
+            using var ca = CertificateIssuer.CreateCa($"CN={node} Agency CA, OU={DevMarker}, O=Federation dev", now.AddYears(-1), now.AddYears(20));
             Write(dir, "ca", ca);
             var issuer = new CertificateIssuer(ca);
             var leafEnd = now.AddYears(10);

@@ -49,6 +49,8 @@ public static class PinnedChain
         if (requiredEku is not null && !HasExplicitEku(leaf, requiredEku))
             return CertificateCheck.Refused(RejectionReasons.WrongUsage, $"{leaf.Subject}: no extended key usage {requiredEku}");
 
+        if (anchor.CrlUrl is not null && anchor.Crl is null)
+            return CertificateCheck.Refused(RejectionReasons.CrlUnavailable, $"the CRL of {anchor.Ca.Subject} has not been fetched from {anchor.CrlUrl} yet");
         if (anchor.Crl is { } crl)
         {
             if (crl.NextUpdate is { } next && at > next)

@@ -4,9 +4,11 @@ namespace Federation.Core.Pki;
 
 /// <summary>
 /// An agency CA pinned as the only root accepted for one party (a peer node, or this node's own people), with the
-/// CRL the operator configured for it, if any.
+/// CRL the operator configured for it, if any: read from a file (<see cref="Crl"/> set at load), or fetched from a
+/// distribution point (<see cref="CrlUrl"/>; until the first fetch succeeds <see cref="Crl"/> is null and every
+/// certificate of this CA is refused — revocation that was asked for is never silently skipped).
 /// </summary>
-public sealed record TrustAnchor(X509Certificate2 Ca, RevocationList? Crl = null)
+public sealed record TrustAnchor(X509Certificate2 Ca, RevocationList? Crl = null, Uri? CrlUrl = null)
 {
     public string Thumbprint { get; } = Ca.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
 }

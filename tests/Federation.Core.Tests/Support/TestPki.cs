@@ -21,8 +21,8 @@ internal static class TestPki
 
     public static X509Certificate2 DevClient(NodeId node) => PemFiles.LoadWithKey(DevPath(node, "node-client.crt"), DevPath(node, "node-client.key"));
 
-    /// <summary>A time at which every dev certificate is valid.</summary>
-    public static DateTimeOffset DevNow { get; } = new DateTimeOffset(DevCa(Kr).NotBefore).AddDays(30);
+    /// <summary>A time at which every dev certificate is valid (the CA is back-dated; the leaves start a day before generation).</summary>
+    public static DateTimeOffset DevNow { get; } = new DateTimeOffset(PemFiles.LoadCertificate(DevPath(Kr, "node-signing.crt")).NotBefore).AddDays(30);
 
     /// <summary>A signing certificate issued by <paramref name="ca"/> for <paramref name="node"/> with the given validity.</summary>
     public static X509Certificate2 IssueSigning(X509Certificate2 ca, NodeId node, DateTimeOffset notBefore, DateTimeOffset notAfter) =>

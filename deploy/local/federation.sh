@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# A local federation of three dev nodes on loopback, and the test suite's database set-up.
+#   up      install/start PostgreSQL if needed, create roles and databases, build once, start kr-knpa, fr-ofmin and
+#           nl-police, wait until healthy, print each node's view of its peers (fetched over mTLS)
+#   down    stop exactly the processes 'up' started (PID files in deploy/local/run/)
+#   status  the same peer table, for nodes that are running
+#   test    prepare PostgreSQL the same way, then run the whole test suite
+# Development only: the nodes use the public keys in certs-dev/.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+RUN="$ROOT/deploy/local/run"
+NODES=(kr-knpa fr-ofmin nl-police)
+declare -A FED_PORT=([kr-knpa]=7101 [fr-ofmin]=7102 [nl-police]=7103)
+declare -A AGENCY_PORT=([kr-knpa]=7201 [fr-ofmin]=7202 [nl-police]=7203)
+declare -A HEALTH_PORT=([kr-knpa]=7301 [fr-ofmin]=7302 [nl-police]=7303)
+NODE_DLL="$ROOT/src/Federation.Node/bin/Release/net10.0/Federation.Node.dll"
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'federation.sh: %s\n' "$*" >&2; exit 1; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
+
+ensure_postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+    say "installing PostgreSQL (apt-get)..."
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
+  fi
+  local version
+  version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  [ -n "$version" ] || die "no PostgreSQL cluster found under /etc/postgresql"
+  if ! pg_lsclusters -h 2>/dev/null | awk -v v="$version" '$1==v && $2=="main" && $4=="online"' | grep -q .; then
+    as_root pg_ctlcluster "$version" main start
+  fi
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  pg_isready -q -h 127.0.0.1 -p 5432 || die "PostgreSQL did not come up on 127.0.0.1:5432"
+  # Roles (dev passwords, loopback only): the owner migrates the schema, the node runs as fed_app, and the test
+  # suite connects as a superuser named after the OS user (peer authentication over the Unix socket).
+  as_postgres psql -q -v ON_ERROR_STOP=1 -d postgres <<SQL >/dev/null
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fed_owner') THEN CREATE ROLE fed_owner LOGIN CREATEDB PASSWORD 'fed_owner_dev'; END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fed_app') THEN CREATE ROLE fed_app LOGIN PASSWORD 'fed_app_dev'; END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$(id -un)') THEN CREATE ROLE "$(id -un)" SUPERUSER LOGIN; END IF;
+END \$\$;
+SQL
+}
+
+ensure_databases() {
+  for n in "${NODES[@]}"; do
+    local db="fed_${n//-/_}"
+    as_postgres psql -q -v ON_ERROR_STOP=1 -d postgres -tc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 \
+      || as_postgres psql -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $db OWNER fed_owner" >/dev/null
+  done
+}
+
+curl_agency() { # node path [method]
+  local n=$1 path=$2 method=${3:-GET}
+  curl -sS --fail-with-body -X "$method" --cacert "$ROOT/certs-dev/$n/ca.crt" \
+    --cert "$ROOT/certs-dev/$n/operator.crt" --key "$ROOT/certs-dev/$n/operator.key" \
+    "https://localhost:${AGENCY_PORT[$n]}$path"
+}
+
+print_table() { # method: GET shows the last refresh, POST refreshes now
+  local method=${1:-GET}
+  printf '%-10s %-10s %-8s %-26s %s\n' NODE PEER HEALTHY LAST-SUCCESS "SIGNED DESCRIPTOR / LAST ERROR"
+  for n in "${NODES[@]}"; do
+    local json
+    if ! json=$(curl_agency "$n" /api/v1/peers${2:-} "$method" 2>/dev/null); then
+      printf '%-10s %s\n' "$n" "(not running)"; continue
+    fi
+    python3 - "$n" "$json" <<'PY'
+import json, sys
+node, peers = sys.argv[1], json.loads(sys.argv[2])
+for p in peers:
+    d = p.get("descriptor")
+    what = f'{d["displayName"]} ({d["jurisdiction"]}) at {d["federationUrl"]}' if d and p["healthy"] else (p.get("lastError") or "never contacted")
+    print(f'{node:<10} {p["nodeId"]:<10} {"yes" if p["healthy"] else "NO":<8} {(p.get("lastSuccess") or "-")[:26]:<26} {what}')
+PY
+  done
+}
+
+up() {
+  command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is required"
+  ensure_postgres
+  ensure_databases
+  mkdir -p "$RUN"
+  say "building the node (Release)..."
+  dotnet build "$ROOT/src/Federation.Node/Federation.Node.csproj" -c Release -nologo -v quiet >"$RUN/build.log" 2>&1 || { cat "$RUN/build.log"; die "build failed"; }
+  local started
+  started=$(date +%s.%N)
+  for n in "${NODES[@]}"; do
+    if [ -f "$RUN/$n.pid" ] && kill -0 "$(cat "$RUN/$n.pid")" 2>/dev/null; then say "$n already running (pid $(cat "$RUN/$n.pid"))"; continue; fi
+    (cd "$ROOT" && ASPNETCORE_ENVIRONMENT=Development nohup dotnet "$NODE_DLL" --config "deploy/local/$n.json" >"$RUN/$n.log" 2>&1 & echo $! >"$RUN/$n.pid")
+    say "started $n (pid $(cat "$RUN/$n.pid"), federation :${FED_PORT[$n]}, agency :${AGENCY_PORT[$n]}, log deploy/local/run/$n.log)"
+  done
+  for n in "${NODES[@]}"; do
+    local ok=""
+    for _ in $(seq 1 120); do
+      if curl -sf "http://127.0.0.1:${HEALTH_PORT[$n]}/readyz" >/dev/null 2>&1; then ok=1; break; fi
+      kill -0 "$(cat "$RUN/$n.pid")" 2>/dev/null || { tail -n 20 "$RUN/$n.log"; die "$n exited during start-up"; }
+      sleep 0.5
+    done
+    [ -n "$ok" ] || { tail -n 20 "$RUN/$n.log"; die "$n did not become ready"; }
+  done
+  say "all three nodes ready in $(python3 -c "import time; print(f'{time.time()-$started:.1f}')") s; each node now fetches its peers' signed descriptors over mTLS:"
+  say ""
+  print_table POST /refresh
+  say ""
+  say "Try: curl --cacert certs-dev/kr-knpa/ca.crt --cert certs-dev/kr-knpa/operator.crt --key certs-dev/kr-knpa/operator.key https://localhost:7201/api/v1/peers"
+  say "Stop with: deploy/local/federation.sh down"
+}
+
+down() {
+  for n in "${NODES[@]}"; do
+    local f="$RUN/$n.pid"
+    [ -f "$f" ] || continue
+    local pid; pid=$(cat "$f")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid"
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+      say "stopped $n (pid $pid)"
+    fi
+    rm -f "$f"
+  done
+}
+
+run_tests() {
+  ensure_postgres
+  cd "$ROOT"
+  FEDERATION_TEST_DB="${FEDERATION_TEST_DB:-Host=/var/run/postgresql;Username=$(id -un);Database=postgres}" \
+    dotnet test Federation.sln -c Release --logger "console;verbosity=normal" "$@"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) print_table GET ;;
+  test) shift; run_tests "$@" ;;
+  *) die "usage: deploy/local/federation.sh up|down|status|test" ;;
+esac

@@ -1,0 +1,51 @@
+using Federation.Auditor.Descriptors;
+using Federation.Auditor.Hosting;
+
+namespace Federation.Auditor;
+
+/// <summary>
+/// The offline verifier. Each verb prints one line: a summary on stdout and exit 0 when everything verifies, or
+/// <c>fedaudit: &lt;reason&gt;: &lt;detail&gt;</c> on stderr and exit 1; usage errors exit 2.
+/// </summary>
+public static class Auditor
+{
+    private const string Usage = """
+        usage: fedaudit <verb> ...
+          descriptor <file.p7s> --ca <ca.crt> --node <node-id>    verify a node's signed descriptor
+        """;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time)
+    {
+        if (args.Length == 0)
+        {
+            stderr.WriteLine(Usage);
+            return 2;
+        }
+        if (args[0] is "-h" or "--help" or "help")
+        {
+            stdout.WriteLine(Usage);
+            return 0;
+        }
+        try
+        {
+            return args[0] switch
+            {
+                "descriptor" => DescriptorCommand.Run(args[1..], stdout, time),
+                _ => throw new UsageException($"unknown verb '{args[0]}' (run 'fedaudit --help')"),
+            };
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"fedaudit: {OneLine(e.Message)}");
+            return 2;
+        }
+        catch (AuditFailure e)
+        {
+            stderr.WriteLine($"fedaudit: {e.Reason}: {OneLine(e.Detail)}");
+            return 1;
+        }
+    }
+
+    // Details quote exception messages and peer-controlled names: keep them to one line.
+    private static string OneLine(string text) => Printable.Escape(text);
+}

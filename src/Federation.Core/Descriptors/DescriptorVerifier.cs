@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Federation.Core.Envelopes;
+using Federation.Core.Identity;
+using Federation.Core.Pki;
+
+namespace Federation.Core.Descriptors;
+
+/// <summary>
+/// Verifies a peer's signed descriptor against that peer's pinned CA: the CMS signature, our content type with
+/// signed attributes, an allowed digest, the signer's chain and key usage, and that signer and descriptor both name
+/// the expected node.
+/// </summary>
+public static class DescriptorVerifier
+{
+    /// <summary>The verified descriptor and the certificate that signed it, or the reason it was refused.</summary>
+    public sealed record Result(NodeDescriptor? Descriptor, string? Reason, string Detail, X509Certificate2? Signer = null)
+    {
+        public bool Valid => Descriptor is not null;
+    }
+
+    public static Result Verify(byte[] envelope, NodeId expected, TrustAnchor anchor, DateTimeOffset now)
+    {
+        var cms = new SignedCms();
+        try
+        {
+            cms.Decode(envelope);
+        }
+        catch (CryptographicException e)
+        {
+            return Fail("envelope-malformed", e.Message);
+        }
+        // Decode leaves SignedCms.Detached false even when eContent is absent: a detached envelope shows up as empty
+        // content (threats B6), and a descriptor is never empty.
+        if (cms.ContentInfo.Content.Length == 0)
+            return Fail("content-type-not-ours", "the envelope carries no content (a detached signature)");
+        if (cms.ContentInfo.ContentType.Value != FederationOids.NodeDescriptor)
+            return Fail("content-type-not-ours", $"content type {cms.ContentInfo.ContentType.Value}");
+        if (cms.SignerInfos.Count != 1)
+            return Fail("signer-count", $"{cms.SignerInfos.Count} signers");
+        var signer = cms.SignerInfos[0];
+        if (signer.SignedAttributes.Count == 0)
+            return Fail("signed-attributes-missing", "no signed attributes");
+        if (signer.DigestAlgorithm.Value is not (FederationOids.Sha256 or FederationOids.Sha384 or FederationOids.Sha512))
+            return Fail("digest-not-allowed", $"digest algorithm {signer.DigestAlgorithm.Value}");
+        var cert = signer.Certificate;
+        if (cert is null) return Fail("signer-certificate-missing", "the envelope carries no signer certificate");
+        try
+        {
+            signer.CheckSignature(verifySignatureOnly: true);
+        }
+        catch (CryptographicException e)
+        {
+            return Fail("signature-invalid", e.Message);
+        }
+        var chain = PinnedChain.Check(cert, anchor, now, requiredEku: null);
+        if (!chain.Accepted) return Fail(chain.Reason!, chain.Detail);
+        if (!PinnedChain.AllowsDigitalSignature(cert))
+            return Fail(RejectionReasons.WrongUsage, "the signer's key usage does not allow digital signatures");
+        // The signing profile has no EKU and the TLS profiles carry serverAuth/clientAuth, so a key held by the TLS
+        // stack cannot sign for the node (CertificateProfile).
+        if (cert.Extensions.OfType<X509EnhancedKeyUsageExtension>().Any())
+            return Fail(RejectionReasons.WrongUsage, $"the signer {cert.Subject} has an extended key usage: only a signing certificate (no EKU) signs envelopes");
+        if (NodeId.FromCertificate(cert) != expected)
+            return Fail("signer-not-origin", $"signer {cert.Subject} is not {expected.ToUri()}");
+        NodeDescriptor descriptor;
+        try
+        {
+            descriptor = NodeDescriptor.Decode(cms.ContentInfo.Content);
+        }
+        catch (JsonException e)
+        {
+            return Fail("descriptor-malformed", e.Message);
+        }
+        if (descriptor.NodeId != expected.Value)
+            return Fail("descriptor-names-another-node", $"descriptor names {descriptor.NodeId}, expected {expected}");
+        // The descriptor announces the key that signs this node's envelopes; it must be the key that signed it.
+        if (descriptor.SigningCertificate != Convert.ToBase64String(cert.RawData))
+            return Fail("descriptor-signing-certificate-mismatch", "the descriptor announces another signing certificate than the one that signed it");
+        return new Result(descriptor, null, $"{expected} signed by {cert.Subject}", cert);
+    }
+
+    private static Result Fail(string reason, string detail) => new(null, reason, detail);
+}

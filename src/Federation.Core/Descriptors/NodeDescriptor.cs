@@ -1,0 +1,32 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Federation.Core.Descriptors;
+
+/// <summary>
+/// What a node says about itself, signed with its signing certificate and served at <c>GET /federation/v1/node</c>.
+/// <see cref="LogPublicKey"/> stays null until the node has a transparency-log key.
+/// </summary>
+public sealed record NodeDescriptor(
+    string NodeId,
+    string DisplayName,
+    string Jurisdiction,
+    string FederationUrl,
+    string SigningCertificate,
+    string? LogPublicKey,
+    DateTimeOffset IssuedAt)
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        AllowDuplicateProperties = false, // threats D2: "last key wins" would let a payload say two things
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>The bytes that are signed. Property order is fixed by the record, so encoding is deterministic.</summary>
+    public byte[] Encode() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+
+    public static NodeDescriptor Decode(ReadOnlySpan<byte> utf8) =>
+        JsonSerializer.Deserialize<NodeDescriptor>(utf8, Json) ?? throw new JsonException("empty descriptor");
+}

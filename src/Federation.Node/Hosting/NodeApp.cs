@@ -1,0 +1,93 @@
+using Federation.Node.Lists;
+using Federation.Node.Peers;
+using Federation.Node.Security;
+using Federation.Node.Storage;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Npgsql;
+
+namespace Federation.Node.Hosting;
+
+/// <summary>Builds the node: settings checked first, then services, listeners and routes.</summary>
+public static class NodeApp
+{
+    /// <summary>Builds the node; <paramref name="configure"/> lets tests add configuration sources or logging.</summary>
+    /// <exception cref="NodeConfigurationException">A configuration value is invalid; the message names the key.</exception>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // --config <file.json>: the node's own settings file, reloaded on change (peers, people); environment
+        // variables and the command line still win over it.
+        if (builder.Configuration["config"] is { } file)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: true);
+            builder.Configuration.AddEnvironmentVariables();
+            builder.Configuration.AddCommandLine(args);
+        }
+        configure?.Invoke(builder);
+        var time = TimeProvider.System;
+        var settings = NodeSettingsLoader.Load(builder.Configuration, builder.Environment, time);
+        var jobsEnabled = builder.Configuration.GetValue("Node:Jobs:Enabled", true);
+
+        var services = builder.Services;
+        services.AddSingleton(time);
+        services.AddSingleton(settings);
+        services.AddSingleton<NodeSettingsMonitor>();
+        services.AddSingleton<NodeListeners>();
+        services.AddSingleton<PeerClient>();
+        services.AddSingleton<PeerMonitor>();
+        services.AddSingleton<NodeDescriptorSource>();
+        services.AddSingleton<CrlFetcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<CrlFetcher>());
+        services.AddTransient<PeerRefreshJob>();
+        services.AddSingleton(ListsOptions.Load(builder.Configuration));
+        services.AddSingleton<ReleasePublisher>();
+        services.AddProblemDetails();
+        services.AddNodeAuthentication(builder.Configuration);
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+        services.AddOpenApi("v1", o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
+        services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
+        services.AddMarten(o => MartenSetup.Configure(o, settings.ConnectionString, settings.Schema, mayChangeSchema: false)).UseLightweightSessions();
+
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(settings.ConnectionString), new PostgreSqlStorageOptions
+            {
+                SchemaName = DatabaseMigrator.HangfireSchema,
+                PrepareSchemaIfNecessary = false, // the owner role migrates; the node runs without DDL rights
+                QueuePollInterval = TimeSpan.FromSeconds(2),
+                // A sync longer than the invisibility timeout would otherwise run twice (threats F1).
+                UseSlidingInvisibilityTimeout = true,
+            }));
+        if (jobsEnabled)
+            services.AddHangfireServer(o => { o.WorkerCount = 4; o.SchedulePollingInterval = TimeSpan.FromSeconds(5); });
+
+        builder.WebHost.ConfigureKestrel((ctx, k) => KestrelSetup.Configure(k, settings, k.ApplicationServices.GetRequiredService<NodeListeners>()));
+
+        var app = builder.Build();
+        app.UseMiddleware<FaceRoutingMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthApi();
+        app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Person);
+        app.MapPeersApi();
+        app.MapListsApi();
+        app.MapHangfireDashboardWithAuthorizationPolicy(Policies.Operator, "/hangfire");
+        return app;
+    }
+
+    /// <summary>Migrates the schema (when an owner connection is configured) and registers the recurring jobs.</summary>
+    public static async Task PrepareAsync(WebApplication app, CancellationToken ct = default)
+    {
+        var settings = app.Services.GetRequiredService<NodeSettingsMonitor>().Current;
+        if (settings.OwnerConnectionString is { } owner)
+            await DatabaseMigrator.MigrateAsync(owner, settings.ConnectionString, settings.Schema, ct);
+        var minutes = Math.Max(1, (int)Math.Round(settings.PeerRefreshInterval.TotalMinutes));
+        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<PeerRefreshJob>(PeerRefreshJob.Id,
+            j => j.RunAsync(CancellationToken.None), $"*/{minutes} * * * *", new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+    }
+}

@@ -1,0 +1,41 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography.X509Certificates;
+using Federation.Core.Identity;
+using Federation.Core.Pki;
+
+namespace Federation.Node.Hosting;
+
+/// <summary>A node's validated configuration, with its certificates loaded. Immutable: a reload builds a new one.</summary>
+public sealed record NodeSettings(
+    NodeId NodeId,
+    string DisplayName,
+    string Jurisdiction,
+    string ListenAddress,
+    int FederationPort,
+    int AgencyPort,
+    int HealthPort,
+    string PublicFederationUrl,
+    string ConnectionString,
+    string? OwnerConnectionString,
+    string Schema,
+    TrustAnchor OwnAnchor,
+    X509Certificate2 TlsCertificate,
+    X509Certificate2 ClientCertificate,
+    X509Certificate2 SigningCertificate,
+    ImmutableDictionary<NodeId, PeerSettings> Peers,
+    ImmutableDictionary<string, ImmutableHashSet<string>> People,
+    TimeSpan PeerRefreshInterval);
+
+/// <summary>One peer as this node pins it: its id, where to reach it, and the only CA accepted for it.</summary>
+public sealed record PeerSettings(NodeId NodeId, Uri BaseUrl, TrustAnchor Anchor);
+
+/// <summary>The roles a person may hold on the agency API.</summary>
+public static class Roles
+{
+    public const string Officer = "officer";
+    public const string Supervisor = "supervisor";
+    public const string Operator = "operator";
+    public const string Auditor = "auditor";
+
+    public static readonly ImmutableHashSet<string> All = [Officer, Supervisor, Operator, Auditor];
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Federation.Core.Ledger;
+
+namespace Federation.Core.Tests.Support;
+
+/// <summary>Reads the JSON vectors copied into the test output (Vectors/tlog, provenance in its README.txt).</summary>
+internal static class Vectors
+{
+    private static readonly Dictionary<string, JsonElement> Cache = [];
+
+    public static JsonElement Tlog(string file)
+    {
+        lock (Cache)
+        {
+            if (!Cache.TryGetValue(file, out var root))
+            {
+                var path = Path.Combine(AppContext.BaseDirectory, "Vectors", "tlog", file);
+                root = JsonDocument.Parse(File.ReadAllBytes(path)).RootElement;
+                Cache[file] = root;
+            }
+            return root;
+        }
+    }
+
+    public static byte[] Bytes(this JsonElement hex) => Convert.FromHexString(hex.GetString()!);
+
+    public static MerkleHash Hash(this JsonElement hex) => MerkleHash.ParseHex(hex.GetString()!);
+
+    public static List<MerkleHash> Hashes(this JsonElement hexArray) => [.. hexArray.EnumerateArray().Select(Hash)];
+
+    /// <summary>Entries of a JSON array whose <paramref name="key"/> equals <paramref name="value"/>.</summary>
+    public static JsonElement Single(this JsonElement array, string key, string value) =>
+        array.EnumerateArray().Single(e => e.GetProperty(key).GetString() == value);
+}

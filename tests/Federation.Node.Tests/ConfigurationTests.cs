@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Federation.Node.Hosting;
+using Federation.Node.Tests.Support;
+
+namespace Federation.Node.Tests;
+
+/// <summary>A bad configuration value stops the node before it starts, naming the key and the value.</summary>
+public sealed class ConfigurationTests
+{
+    public static TheoryData<string, Action<JsonObject>> BadValues => new()
+    {
+        { "Node:NodeId", c => c["Node"]!["NodeId"] = "KR KNPA" },
+        { "Node:FederationPort", c => c["Node"]!["FederationPort"] = 99999 },
+        { "Node:Database:ConnectionString", c => c["Node"]!["Database"]!.AsObject().Remove("ConnectionString") },
+        { "Node:Certificates:TlsCert", c => c["Node"]!["Certificates"]!["TlsCert"] = "certs-dev/kr-knpa/missing.crt" },
+        { "Node:Certificates:SigningKey", c => c["Node"]!["Certificates"]!["SigningCert"] = "certs-dev/fr-ofmin/node-signing.crt" },
+        {
+            "Node:Certificates:SigningCert", c =>
+            {
+                c["Node"]!["Certificates"]!["SigningCert"] = "certs-dev/fr-ofmin/node-signing.crt";
+                c["Node"]!["Certificates"]!["SigningKey"] = "certs-dev/fr-ofmin/node-signing.key";
+            }
+        },
+        { "Node:Peers:0:BaseUrl", c => c["Node"]!["Peers"]![0]!["BaseUrl"] = "http://localhost:7102" },
+        { "Node:Peers:0:CaCert", c => c["Node"]!["Peers"]![0]!["CaCert"] = "certs-dev/fr-ofmin/node-tls.crt" },
+        { "Node:People:0:Roles", c => c["Node"]!["People"]![0]!["Roles"] = new JsonArray("admin") },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadValues))]
+    public async Task Invalid_configuration_stops_start_up_naming_the_key(string key, Action<JsonObject> breakIt)
+    {
+        var (exit, stderr) = await RunNode(breakIt, "Development");
+        Assert.Equal(2, exit);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"federation-node: configuration error: {key} = ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_certs_dev_ca_is_refused_outside_development()
+    {
+        var (exit, stderr) = await RunNode(_ => { }, "Production");
+        Assert.Equal(2, exit);
+        Assert.Contains("Node:Certificates:Ca = ", stderr, StringComparison.Ordinal);
+        Assert.Contains("refused outside the Development environment", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_loader_names_the_key_in_its_exception()
+    {
+        var node = new TestNode("kr-knpa");
+        var config = node.BuildConfig();
+        config["Node"]!["HealthPort"] = "not-a-port";
+        var path = Path.GetTempFileName();
+        File.WriteAllText(path, config.ToJsonString());
+        try
+        {
+            var e = Assert.Throws<NodeConfigurationException>(() => NodeApp.Build(["--environment", "Development", "--config", path]));
+            Assert.Equal("Node:HealthPort", e.Key);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Runs the real node executable, as an operator would, with a broken settings file.</summary>
+    private static async Task<(int Exit, string Stderr)> RunNode(Action<JsonObject> breakIt, string environment)
+    {
+        var node = new TestNode("kr-knpa");
+        node.Peers.Add(new TestNode("fr-ofmin"));
+        var config = node.BuildConfig();
+        config["Node"]!["Database"]!["ConnectionString"] = "Host=127.0.0.1;Database=never_used;Username=nobody";
+        config["Node"]!["Database"]!.AsObject().Remove("OwnerConnectionString");
+        breakIt(config);
+        var path = Path.GetTempFileName();
+        await File.WriteAllTextAsync(path, config.ToJsonString());
+        try
+        {
+            var dll = Path.Combine(AppContext.BaseDirectory, "Federation.Node.dll");
+            var psi = new ProcessStartInfo("dotnet", [dll, "--environment", environment, "--config", path])
+            { RedirectStandardError = true, RedirectStandardOutput = true };
+            using var p = Process.Start(psi)!;
+            var stderr = p.StandardError.ReadToEndAsync();
+            _ = p.StandardOutput.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await p.WaitForExitAsync(timeout.Token);
+            return (p.ExitCode, await stderr);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
