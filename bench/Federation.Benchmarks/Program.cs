@@ -4,6 +4,7 @@ return args.FirstOrDefault() switch
 {
     "ledger" => await Federation.Benchmarks.Ledger.LedgerBenchmark.RunAsync(args[1..]),
     "releases" => await Federation.Benchmarks.Releases.ReleaseBenchmark.RunAsync(args[1..]),
+    "releases-store" => await Federation.Benchmarks.Releases.ReleaseStoreBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -12,5 +13,6 @@ static int Usage()
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Federation.Benchmarks -- <subcommand>");
     Console.Error.WriteLine("  ledger [leaves]                     Merkle append throughput, proof generation and verification latency (default 1000000 leaves)");
     Console.Error.WriteLine("  releases [--entries N] [--rounds R] pack + sign, verify + parse, peak memory of a hash-list release");
+    Console.Error.WriteLine("  releases-store [--entries N]        the node's storing of a release's entries vs a raw binary COPY (PostgreSQL)");
     return 2;
 }

@@ -16,6 +16,9 @@ public static class ListCommand
         fedctl list sign --release <release.bin> --cert <node-signing.crt> --key <node-signing.key> --out <release.p7s>
         fedctl list verify --release <release.bin> --sig <release.p7s> --ca <ca.crt> --origin <node-id> [--previous <prev.bin>]
         fedctl list show <release.bin> [--entries]
+        fedctl list publish --node <agency-url> --cert <person.crt> --key <person.key> --ca <ca.crt> --list <list-id> --in <entries.csv>
+                            [--audience all-peers|<node-id,...>] [--tlp <label>] [--title <text>] [--expires <days>d]
+        fedctl list entries --node <agency-url> --cert <person.crt> --key <person.key> --ca <ca.crt> --list <list-id> --origin <node-id>
         """;
 
     // fedctl has no synchronisation context, so blocking here is safe; the release API is async for the node,
@@ -32,7 +35,9 @@ public static class ListCommand
             "sign" => await Sign(Parse(rest, ["release", "cert", "key", "out"]), stdout, time),
             "verify" => await Verify(Parse(rest, ["release", "sig", "ca", "origin", "previous"]), stdout, time),
             "show" => await Show(CliArgs.Parse(rest, [], ["entries"]), stdout),
-            _ => throw new CliException($"unknown verb 'list {args[0]}' (pack, sign, verify, show; run 'fedctl list' for usage)", 2),
+            "publish" => await ListNodeCommands.Publish(Parse(rest, [.. ListNodeCommands.ConnectionOptions, "list", "in", "audience", "tlp", "title", "expires"]), stdout, time),
+            "entries" => await ListNodeCommands.Entries(Parse(rest, [.. ListNodeCommands.ConnectionOptions, "list", "origin"]), stdout, time),
+            _ => throw new CliException($"unknown verb 'list {args[0]}' (pack, sign, verify, show, publish, entries; run 'fedctl list' for usage)", 2),
         };
     }
 
