@@ -2,6 +2,7 @@ using Federation.Node.Lists;
 using Federation.Node.Peers;
 using Federation.Node.Security;
 using Federation.Node.Storage;
+using Federation.Node.Sync;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Marten;
@@ -44,6 +45,8 @@ public static class NodeApp
         services.AddTransient<PeerRefreshJob>();
         services.AddSingleton(ListsOptions.Load(builder.Configuration));
         services.AddSingleton<ReleasePublisher>();
+        services.AddSingleton<PeerSync>();
+        services.AddTransient<PeerSyncJob>();
         services.AddProblemDetails();
         services.AddNodeAuthentication(builder.Configuration);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
@@ -76,6 +79,7 @@ public static class NodeApp
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Person);
         app.MapPeersApi();
         app.MapListsApi();
+        app.MapFeedApi();
         app.MapHangfireDashboardWithAuthorizationPolicy(Policies.Operator, "/hangfire");
         return app;
     }
@@ -87,7 +91,15 @@ public static class NodeApp
         if (settings.OwnerConnectionString is { } owner)
             await DatabaseMigrator.MigrateAsync(owner, settings.ConnectionString, settings.Schema, ct);
         var minutes = Math.Max(1, (int)Math.Round(settings.PeerRefreshInterval.TotalMinutes));
-        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<PeerRefreshJob>(PeerRefreshJob.Id,
-            j => j.RunAsync(CancellationToken.None), $"*/{minutes} * * * *", new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
+        jobs.AddOrUpdate<PeerRefreshJob>(PeerRefreshJob.Id, j => j.RunAsync(CancellationToken.None), $"*/{minutes} * * * *",
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        var syncMinutes = Math.Max(1, (int)Math.Round(settings.PeerSyncInterval.TotalMinutes));
+        foreach (var peer in settings.Peers.Keys)
+        {
+            var id = peer.Value;
+            jobs.AddOrUpdate<PeerSyncJob>(PeerSyncJob.IdFor(peer), j => j.RunAsync(id, CancellationToken.None), $"*/{syncMinutes} * * * *",
+                new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        }
     }
 }

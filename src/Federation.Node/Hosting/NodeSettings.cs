@@ -24,7 +24,8 @@ public sealed record NodeSettings(
     X509Certificate2 SigningCertificate,
     ImmutableDictionary<NodeId, PeerSettings> Peers,
     ImmutableDictionary<string, ImmutableHashSet<string>> People,
-    TimeSpan PeerRefreshInterval);
+    TimeSpan PeerRefreshInterval,
+    TimeSpan PeerSyncInterval);
 
 /// <summary>One peer as this node pins it: its id, where to reach it, and the only CA accepted for it.</summary>
 public sealed record PeerSettings(NodeId NodeId, Uri BaseUrl, TrustAnchor Anchor);

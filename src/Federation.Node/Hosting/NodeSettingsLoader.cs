@@ -81,6 +81,14 @@ public static class NodeSettingsLoader
             interval = TimeSpan.FromSeconds(secs);
         }
 
+        var syncInterval = TimeSpan.FromSeconds(60);
+        if (node.GetSection("Jobs")["PeerSyncSeconds"] is { } ss)
+        {
+            if (!int.TryParse(ss, NumberStyles.None, CultureInfo.InvariantCulture, out var secs) || secs is < 60 or > 86400)
+                throw Bad(node.GetSection("Jobs"), "PeerSyncSeconds", "must be a whole number of seconds from 60 to 86400");
+            syncInterval = TimeSpan.FromSeconds(secs);
+        }
+
         if (!environment.IsDevelopment())
         {
             if (DevPki.IsDevelopmentCa(anchor.Ca))
@@ -92,7 +100,7 @@ public static class NodeSettingsLoader
         _ = time;
 
         return new NodeSettings(nodeId, node["DisplayName"] ?? nodeId.Value, node["Jurisdiction"] ?? "", listen, fedPort, agencyPort, healthPort,
-            publicUrl, cs, db["OwnerConnectionString"], schema, anchor, tls, client, signing, peers.ToImmutable(), people.ToImmutable(), interval);
+            publicUrl, cs, db["OwnerConnectionString"], schema, anchor, tls, client, signing, peers.ToImmutable(), people.ToImmutable(), interval, syncInterval);
     }
 
     private static NodeId ParseNodeId(IConfigurationSection s, string key) =>

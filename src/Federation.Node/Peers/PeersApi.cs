@@ -1,5 +1,7 @@
 using Federation.Node.Hosting;
 using Federation.Node.Security;
+using Federation.Node.Sync;
+using Hangfire;
 using Marten;
 
 namespace Federation.Node.Peers;
@@ -17,26 +19,55 @@ public static class PeersApi
         api.MapGet("/", ListPeers).WithSummary("Each configured peer with last contact, last error and the verified descriptor.");
         api.MapPost("/refresh", RefreshPeers).RequireAuthorization(Policies.Operator)
             .WithSummary("Refresh every peer's descriptor now (operators).");
+        api.MapPost("/{peer}/sync", SyncNow).RequireAuthorization(Policies.Operator)
+            .WithSummary("Pull a peer's feed now (operators); with wait=true, answer when the pull has finished.");
     }
 
     public sealed record PeerView(string NodeId, string BaseUrl, bool Healthy, DateTimeOffset? LastContact, DateTimeOffset? LastSuccess,
-        string? LastError, int ConsecutiveFailures, Core.Descriptors.NodeDescriptor? Descriptor);
+        string? LastError, int ConsecutiveFailures, Core.Descriptors.NodeDescriptor? Descriptor, SyncView Sync);
 
-    private static async Task<IResult> ListPeers(NodeSettingsMonitor settings, IQuerySession session, CancellationToken ct)
+    /// <summary>Sync health: last successful pull, what came in, how far behind the peer's head, what went wrong.</summary>
+    public sealed record SyncView(DateTimeOffset? LastSuccess, long ItemsReceived, long BytesReceived, long ItemsQuarantined, long Cursor, long Lag,
+        string? LastError, int ConsecutiveFailures)
     {
-        var peers = settings.Current.Peers.Values.OrderBy(p => p.NodeId.Value, StringComparer.Ordinal).ToList();
-        var statuses = (await session.LoadManyAsync<PeerStatus>(ct, peers.Select(p => p.NodeId.Value).ToArray())).ToDictionary(s => s.Id);
-        return TypedResults.Ok(peers.Select(p => View(p, statuses.GetValueOrDefault(p.NodeId.Value))).ToList());
+        public static SyncView Of(PeerSyncState s) =>
+            new(s.LastSuccess, s.ItemsReceived, s.BytesReceived, s.ItemsQuarantined, s.Cursor, s.Lag, s.LastError, s.ConsecutiveFailures);
     }
 
-    private static async Task<IResult> RefreshPeers(PeerMonitor monitor, NodeSettingsMonitor settings, CancellationToken ct)
+    private static async Task<IResult> ListPeers(NodeSettingsMonitor settings, IQuerySession session, CancellationToken ct) =>
+        TypedResults.Ok(await Views(settings, session, null, ct));
+
+    private static async Task<IResult> RefreshPeers(PeerMonitor monitor, NodeSettingsMonitor settings, IQuerySession session, CancellationToken ct)
     {
         var statuses = (await monitor.RefreshAllAsync(ct)).ToDictionary(s => s.Id);
-        return TypedResults.Ok(settings.Current.Peers.Values.OrderBy(p => p.NodeId.Value, StringComparer.Ordinal)
-            .Select(p => View(p, statuses.GetValueOrDefault(p.NodeId.Value))).ToList());
+        return TypedResults.Ok(await Views(settings, session, statuses, ct));
     }
 
-    private static PeerView View(PeerSettings p, PeerStatus? s) =>
+    private static async Task<IResult> SyncNow(string peer, bool? wait, PeerSync sync, IBackgroundJobClient jobs, NodeSettingsMonitor settings, CancellationToken ct)
+    {
+        if (!Core.Identity.NodeId.TryParse(peer, out var id) || !settings.Current.Peers.ContainsKey(id))
+            return Problems.Result(404, "peer-not-configured", $"'{peer}' is not a configured peer");
+        if (wait != true)
+        {
+            var job = jobs.Enqueue<PeerSyncJob>(j => j.RunAsync(id.Value, CancellationToken.None));
+            return TypedResults.Accepted((string?)null, new { peer = id.Value, job });
+        }
+        var outcome = await sync.SyncAsync(id, force: true, ct);
+        return outcome.Status is "ok"
+            ? TypedResults.Ok(new { outcome.Peer, outcome.Status, outcome.Pages, outcome.Applied, outcome.Quarantined, Sync = SyncView.Of(outcome.State) })
+            : Problems.Result(502, "sync-" + outcome.Status, $"the pull from {id} did not complete", outcome.State.LastError);
+    }
+
+    private static async Task<List<PeerView>> Views(NodeSettingsMonitor settings, IQuerySession session, Dictionary<string, PeerStatus>? fresh, CancellationToken ct)
+    {
+        var peers = settings.Current.Peers.Values.OrderBy(p => p.NodeId.Value, StringComparer.Ordinal).ToList();
+        var ids = peers.Select(p => p.NodeId.Value).ToArray();
+        var statuses = fresh ?? (await session.LoadManyAsync<PeerStatus>(ct, ids)).ToDictionary(s => s.Id);
+        var syncs = (await session.LoadManyAsync<PeerSyncState>(ct, ids)).ToDictionary(s => s.Id);
+        return peers.Select(p => View(p, statuses.GetValueOrDefault(p.NodeId.Value), syncs.GetValueOrDefault(p.NodeId.Value) ?? PeerSyncState.New(p.NodeId.Value))).ToList();
+    }
+
+    private static PeerView View(PeerSettings p, PeerStatus? s, PeerSyncState sync) =>
         new(p.NodeId.Value, p.BaseUrl.ToString(), s is { ConsecutiveFailures: 0, LastSuccess: not null }, s?.LastContact, s?.LastSuccess,
-            s?.LastError, s?.ConsecutiveFailures ?? 0, s?.Descriptor);
+            s?.LastError, s?.ConsecutiveFailures ?? 0, s?.Descriptor, SyncView.Of(sync));
 }

@@ -1,5 +1,6 @@
 using Federation.Node.Lists;
 using Federation.Node.Peers;
+using Federation.Node.Sync;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
@@ -22,5 +23,8 @@ public static class MartenSetup
         opts.Schema.For<HashList>().Identity(l => l.Id);
         opts.Events.AddEventType<HashListCreated>();
         opts.Events.AddEventType<ReleasePublished>();
+        opts.Schema.For<PeerSyncState>().Identity(p => p.Id);
+        opts.Events.AddEventType<ReleaseReceived>();
+        opts.Events.AddEventType<ItemQuarantined>();
     }
 }

@@ -50,6 +50,15 @@ public sealed class TestNode(string nodeId) : IAsyncDisposable
         return this;
     }
 
+    /// <summary>Stops the node, as a crash or an operator would, keeping its database for a later <see cref="StartAsync"/>.</summary>
+    public async Task StopAsync()
+    {
+        if (_app is null) return;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _app = null;
+    }
+
     /// <summary>Rewrites the settings file and reloads the configuration, as an operator's edit would.</summary>
     public async Task ReconfigureAsync(Action<JsonObject> change)
     {

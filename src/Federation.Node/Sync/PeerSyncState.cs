@@ -1,0 +1,28 @@
+namespace Federation.Node.Sync;
+
+/// <summary>How far this node has pulled a peer's feed, and how that went: the cursor moves in the same transaction
+/// as the page it covers, so a crash mid-sync resumes exactly where it stopped.</summary>
+public sealed record PeerSyncState(
+    string Id,
+    long Cursor,
+    long Head,
+    DateTimeOffset? LastSuccess,
+    DateTimeOffset? LastAttempt,
+    string? LastError,
+    int ConsecutiveFailures,
+    long ItemsReceived,
+    long BytesReceived,
+    long ItemsQuarantined)
+{
+    public long Lag => Math.Max(0, Head - Cursor);
+
+    public static PeerSyncState New(string peer) => new(peer, 0, 0, null, null, null, 0, 0, 0, 0);
+}
+
+/// <summary>A peer's release was pulled, verified against the peer's pinned CA and the list's chain, and applied.</summary>
+public sealed record ReleaseReceived(
+    string Origin, string ListId, long Version, string ContentSha256, string SignatureSha256, long Added, long Withdrawn,
+    DateTimeOffset Expires, long FeedPosition, string SignerSubject, DateTimeOffset At);
+
+/// <summary>An item a peer served failed verification: recorded with its reason and digest, not applied.</summary>
+public sealed record ItemQuarantined(string Peer, long FeedPosition, string Kind, string ItemId, string ContentSha256, string Reason, string Detail, DateTimeOffset At);
