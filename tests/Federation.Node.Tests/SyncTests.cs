@@ -88,4 +88,35 @@ public sealed class SyncTests(ThreeNodes nodes) : IClassFixture<ThreeNodes>
         Assert.Equal(0, kr.GetProperty("lag").GetInt64());
         Assert.Equal(0, kr.GetProperty("consecutiveFailures").GetInt32());
     }
+
+    [Fact]
+    public async Task Fr_down_while_kr_publishes_three_releases_leaves_nl_unaffected_and_fr_catches_up_in_order()
+    {
+        await ListSteps.CreateAsync(nodes.Kr, "while-down", "all-peers");
+        await nodes.Fr.StopAsync();
+        try
+        {
+            for (var v = 0; v < 3; v++)
+                await ListSteps.PublishAsync(nodes.Kr, "while-down", ListSteps.Csv(ListSteps.Md5Row(300 + v)));
+            // NL pulls from both peers: fr-ofmin is down, which fails that pull only.
+            var fromFr = await ListSteps.PullAsync(nodes.Nl, nodes.Fr);
+            var fromKr = await ListSteps.PullAsync(nodes.Nl, nodes.Kr);
+            Assert.Equal("failed", fromFr.Status);
+            Assert.Equal(1, fromFr.State.ConsecutiveFailures);
+            Assert.Equal("ok", fromKr.Status);
+            Assert.Equal(3, (await ListSteps.ActiveAsync(nodes.Nl, "kr-knpa", "while-down")).Count);
+        }
+        finally
+        {
+            await nodes.Fr.StartAsync();
+        }
+
+        var caughtUp = await ListSteps.PullAsync(nodes.Fr, nodes.Kr);
+
+        Assert.Equal("ok", caughtUp.Status);
+        Assert.Equal(await ListSteps.ActiveAsync(nodes.Kr, "kr-knpa", "while-down"), await ListSteps.ActiveAsync(nodes.Fr, "kr-knpa", "while-down"));
+        var versions = await ListSteps.ScalarAsync(nodes.Fr,
+            "SELECT count(*) FROM (SELECT (data->>'Version')::bigint v, seq_id, lag((data->>'Version')::bigint) OVER (ORDER BY seq_id) prev FROM fed.mt_events WHERE stream_id = 'list:kr-knpa/while-down') x WHERE prev IS NULL OR v = prev + 1");
+        Assert.Equal(3, versions); // applied 1, 2, 3 in order
+    }
 }

@@ -142,6 +142,9 @@ public sealed class PeerSync(NodeSettingsMonitor settings, PeerClient clients, I
                 {
                     return (ReleaseRejections.Malformed, e.Message);
                 }
+                // A peer that serves us a release outside its audience breaks the origin's sharing rules: refuse it.
+                if (!header.Audience.Includes(settings.Current.NodeId))
+                    return ("not-in-audience", $"the release is for {header.Audience}, not for {settings.Current.NodeId}");
                 var key = HashList.Key(header.Origin.Value, header.List.Value);
                 if (!chains.TryGetValue(key, out var chain))
                 {
