@@ -11,7 +11,8 @@ public static class FedCtl
     private const string Usage = """
         usage: fedctl <command> ...
           certs    development PKI, CSRs, issuing and revoking certificates
-          list     hash-list releases: pack a CSV, sign, verify, show
+          list     hash-list releases: pack a CSV, sign, verify, show; publish and read through a node
+          sync     ask a node to pull its peers now
         run 'fedctl <command>' for its verbs.
         """;
 
@@ -29,6 +30,7 @@ public static class FedCtl
             {
                 "certs" => CertsCommand.Run(rest, stdout, time),
                 "list" => ListCommand.Run(rest, stdout, time),
+                "sync" => Sync.SyncCommand.Run(rest, stdout, time),
                 _ => throw new CliException($"unknown command '{args[0]}' (run 'fedctl --help')", 2),
             };
         }

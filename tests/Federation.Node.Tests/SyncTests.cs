@@ -119,4 +119,21 @@ public sealed class SyncTests(ThreeNodes nodes) : IClassFixture<ThreeNodes>
             "SELECT count(*) FROM (SELECT (data->>'Version')::bigint v, seq_id, lag((data->>'Version')::bigint) OVER (ORDER BY seq_id) prev FROM fed.mt_events WHERE stream_id = 'list:kr-knpa/while-down') x WHERE prev IS NULL OR v = prev + 1");
         Assert.Equal(3, versions); // applied 1, 2, 3 in order
     }
+
+    [Fact]
+    public async Task Fedctl_sync_now_with_wait_pulls_and_reports_the_outcome()
+    {
+        await ListSteps.CreateAsync(nodes.Kr, "via-fedctl", "nl-police");
+        await ListSteps.PublishAsync(nodes.Kr, "via-fedctl", ListSteps.Csv(ListSteps.Md5Row(400)));
+        string Dev(string file) => Repo.CertsDev("nl-police", file);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exit = Federation.Cli.FedCtl.Run(["sync", "now", "--node", nodes.Nl.AgencyUrl.ToString(), "--cert", Dev("operator.crt"), "--key", Dev("operator.key"),
+            "--ca", Dev("ca.crt"), "--peer", "kr-knpa", "--wait"], stdout, stderr, TimeProvider.System);
+
+        Assert.True(exit == 0, stderr.ToString());
+        Assert.StartsWith("kr-knpa: ok, ", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Single(await ListSteps.ActiveAsync(nodes.Nl, "kr-knpa", "via-fedctl"));
+    }
 }
