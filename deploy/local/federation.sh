@@ -54,11 +54,37 @@ ensure_databases() {
   done
 }
 
-curl_agency() { # node path [method]
-  local n=$1 path=$2 method=${3:-GET}
-  curl -sS --fail-with-body -X "$method" --cacert "$ROOT/certs-dev/$n/ca.crt" \
-    --cert "$ROOT/certs-dev/$n/operator.crt" --key "$ROOT/certs-dev/$n/operator.key" \
-    "https://localhost:${AGENCY_PORT[$n]}$path"
+curl_agency() { # node path [method] [content-type body] [person]
+  local n=$1 path=$2 method=${3:-GET} type=${4:-} body=${5:-} person=${6:-operator}
+  local args=(-sS --fail-with-body -X "$method" --cacert "$ROOT/certs-dev/$n/ca.crt"
+    --cert "$ROOT/certs-dev/$n/$person.crt" --key "$ROOT/certs-dev/$n/$person.key")
+  [ -n "$type" ] && args+=(-H "Content-Type: $type" --data-binary "$body")
+  curl "${args[@]}" "https://localhost:${AGENCY_PORT[$n]}$path"
+}
+
+demo_sync() {
+  # kr-knpa's officer publishes a small hash list for fr-ofmin only; fr-ofmin and nl-police pull kr-knpa's feed.
+  curl_agency kr-knpa /api/v1/lists POST application/json \
+    '{"id":"demo-deepfakes","title":"Demo deepfake hashes","audience":"fr-ofmin","tlp":"AMBER"}' officer >/dev/null 2>&1 || true
+  local csv
+  csv=$(printf 'signal,value,classification,legal_basis,tags\nsha256,%s,deepfake-ncii,KR-ACT-14-2,demo\nmd5,%s,deepfake-ncii,,demo\npdq,%s,deepfake-ncii,,demo\n' \
+    "$(printf 'demo-a' | sha256sum | cut -c1-64)" "$(printf 'demo-b' | md5sum | cut -c1-32)" "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22")
+  local published
+  published=$(curl_agency kr-knpa /api/v1/lists/demo-deepfakes/releases POST text/csv "$csv" officer) || die "publishing the demo list failed: $published"
+  python3 - "$published" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1])
+print(f'kr-knpa published {r["origin"]}/{r["listId"]} version {r["version"]} ({r["added"]} entries, sha256 {r["digest"][:16]}...), audience fr-ofmin only')
+PY
+  for n in fr-ofmin nl-police; do curl_agency "$n" /api/v1/peers/kr-knpa/sync?wait=true POST >/dev/null || die "$n could not pull kr-knpa"; done
+  printf '%-10s %s\n' NODE "LISTS HELD FROM kr-knpa (verified against kr-knpa's CA)"
+  for n in kr-knpa fr-ofmin nl-police; do
+    python3 - "$n" "$(curl_agency "$n" /api/v1/lists)" <<'PY'
+import json, sys
+node, lists = sys.argv[1], [l for l in json.loads(sys.argv[2]) if l["origin"] == "kr-knpa"]
+print(f'{node:<10} ' + (", ".join(f'{l["listId"]} v{l["version"]}: {l["activeEntries"]} active entries' for l in lists) or "none (not in the audience)"))
+PY
+  done
 }
 
 print_table() { # method: GET shows the last refresh, POST refreshes now
@@ -91,7 +117,9 @@ up() {
   started=$(date +%s.%N)
   for n in "${NODES[@]}"; do
     if [ -f "$RUN/$n.pid" ] && kill -0 "$(cat "$RUN/$n.pid")" 2>/dev/null; then say "$n already running (pid $(cat "$RUN/$n.pid"))"; continue; fi
-    (cd "$ROOT" && ASPNETCORE_ENVIRONMENT=Development nohup dotnet "$NODE_DLL" --config "deploy/local/$n.json" >"$RUN/$n.log" 2>&1 & echo $! >"$RUN/$n.pid")
+    # exec: the PID recorded is the node's own, so 'down' stops exactly this process.
+    (cd "$ROOT" && ASPNETCORE_ENVIRONMENT=Development exec nohup dotnet "$NODE_DLL" --config "deploy/local/$n.json" >"$RUN/$n.log" 2>&1) &
+    echo $! >"$RUN/$n.pid"
     say "started $n (pid $(cat "$RUN/$n.pid"), federation :${FED_PORT[$n]}, agency :${AGENCY_PORT[$n]}, log deploy/local/run/$n.log)"
   done
   for n in "${NODES[@]}"; do
@@ -106,6 +134,8 @@ up() {
   say "all three nodes ready in $(python3 -c "import time; print(f'{time.time()-$started:.1f}')") s; each node now fetches its peers' signed descriptors over mTLS:"
   say ""
   print_table POST /refresh
+  say ""
+  demo_sync
   say ""
   say "Try: curl --cacert certs-dev/kr-knpa/ca.crt --cert certs-dev/kr-knpa/operator.crt --key certs-dev/kr-knpa/operator.key https://localhost:7201/api/v1/peers"
   say "Stop with: deploy/local/federation.sh down"
