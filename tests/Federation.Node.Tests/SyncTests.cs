@@ -87,6 +87,12 @@ public sealed class SyncTests(ThreeNodes nodes) : IClassFixture<ThreeNodes>
         Assert.True(kr.GetProperty("bytesReceived").GetInt64() > 0);
         Assert.Equal(0, kr.GetProperty("lag").GetInt64());
         Assert.Equal(0, kr.GetProperty("consecutiveFailures").GetInt32());
+
+        // The same on the local health port, as Prometheus text.
+        using var local = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{nodes.Fr.HealthPort}/") };
+        var metrics = await local.GetStringAsync("metrics");
+        Assert.Contains("federation_peer_sync_lag_items{peer=\"kr-knpa\"} 0\n", metrics, StringComparison.Ordinal);
+        Assert.Matches("federation_peer_sync_items_received_total\\{peer=\"kr-knpa\"\\} [1-9]", metrics);
     }
 
     [Fact]

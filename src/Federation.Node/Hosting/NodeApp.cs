@@ -80,6 +80,7 @@ public static class NodeApp
         app.MapPeersApi();
         app.MapListsApi();
         app.MapFeedApi();
+        app.MapSyncMetrics();
         app.MapHangfireDashboardWithAuthorizationPolicy(Policies.Operator, "/hangfire");
         return app;
     }
