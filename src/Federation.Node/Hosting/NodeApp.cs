@@ -1,3 +1,4 @@
+using Federation.Node.Ledger;
 using Federation.Node.Peers;
 using Federation.Node.Security;
 using Federation.Node.Storage;
@@ -39,6 +40,7 @@ public static class NodeApp
         services.AddSingleton<PeerMonitor>();
         services.AddSingleton<NodeDescriptorSource>();
         services.AddTransient<PeerRefreshJob>();
+        services.AddSingleton<LedgerLog>();
         services.AddProblemDetails();
         services.AddNodeAuthentication(builder.Configuration);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();

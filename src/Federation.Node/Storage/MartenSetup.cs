@@ -1,3 +1,4 @@
+using Federation.Node.Ledger;
 using Federation.Node.Peers;
 using JasperFx;
 using JasperFx.Events;
@@ -18,5 +19,6 @@ public static class MartenSetup
         opts.AutoCreateSchemaObjects = mayChangeSchema ? AutoCreate.CreateOrUpdate : AutoCreate.None;
         opts.Schema.For<PeerStatus>().Identity(p => p.Id);
         opts.Events.AddEventType<PeerDescriptorAccepted>();
+        LedgerSetup.Configure(opts, schema);
     }
 }

@@ -1,0 +1,57 @@
+using Federation.Core.Ledger;
+using Federation.Node.Hosting;
+using Npgsql;
+
+namespace Federation.Node.Ledger;
+
+/// <summary>
+/// Reads the committed log: its size, roots and proofs at any size up to it, and pages of entries. Because
+/// appends commit in index order, any snapshot sees a gap-free prefix, so "size" is simply the highest index + 1.
+/// </summary>
+public sealed class LedgerLog(NpgsqlDataSource db, NodeSettings settings)
+{
+    private readonly string _schema = settings.Schema;
+
+    public async Task<ulong> SizeAsync(CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"SELECT coalesce(max(leaf_index) + 1, 0) FROM {_schema}.ledger_leaf");
+        return checked((ulong)(long)(await cmd.ExecuteScalarAsync(ct))!);
+    }
+
+    public Task<MerkleHash> RootAsync(ulong size, CancellationToken ct) => WithProver((p, c) => p.RootAsync(size, c).AsTask(), ct);
+
+    public Task<IReadOnlyList<MerkleHash>> InclusionProofAsync(ulong index, ulong size, CancellationToken ct) =>
+        WithProver((p, c) => p.InclusionProofAsync(index, size, c).AsTask(), ct);
+
+    public Task<IReadOnlyList<MerkleHash>> ConsistencyProofAsync(ulong from, ulong to, CancellationToken ct) =>
+        WithProver((p, c) => p.ConsistencyProofAsync(from, to, c).AsTask(), ct);
+
+    /// <summary>Entries with <paramref name="start"/> ≤ index &lt; <paramref name="end"/>, in order.</summary>
+    public async Task<IReadOnlyList<LedgerEntry>> EntriesAsync(ulong start, ulong end, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"""
+            SELECT leaf_index, event_id, stream_key, event_type, event_time, data_sha256, envelope_sha256
+            FROM {_schema}.ledger_leaf WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index
+            """);
+        cmd.Parameters.AddWithValue(checked((long)start));
+        cmd.Parameters.AddWithValue(checked((long)end));
+        var entries = new List<LedgerEntry>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            entries.Add(ReadEntry(reader));
+        return entries;
+    }
+
+    internal static LedgerEntry ReadEntry(NpgsqlDataReader reader)
+    {
+        var envelope = reader.IsDBNull(6) ? null : reader.GetFieldValue<byte[]>(6);
+        return LedgerEntry.Create((ulong)reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
+            reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<byte[]>(5), envelope, envelope is not null);
+    }
+
+    private async Task<T> WithProver<T>(Func<MerkleProver, CancellationToken, Task<T>> read, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await read(new MerkleProver(new LedgerNodeReader(connection, null, _schema)), ct);
+    }
+}
