@@ -1,6 +1,7 @@
 using Federation.Core.Ledger;
 using Federation.Node.Ledger;
 using Federation.Node.Tests.Support;
+using static Federation.Node.Tests.Support.LedgerEvents;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
@@ -13,8 +14,6 @@ namespace Federation.Node.Tests;
 public sealed class LedgerAppendTests : IAsyncLifetime
 {
     private readonly TestNode _node = new("kr-knpa");
-
-    public sealed record CaseNoted(string CaseId, string Note, decimal Amount, int Attempt);
 
     public sealed record EnvelopeReceived(string From, byte[] Digest) : IEnvelopeEvent
     {

@@ -29,6 +29,7 @@ public static class NodeApp
         configure?.Invoke(builder);
         var time = TimeProvider.System;
         var settings = NodeSettingsLoader.Load(builder.Configuration, builder.Environment, time);
+        var ledger = LedgerSettings.Load(builder.Configuration, builder.Environment, settings.NodeId);
         var jobsEnabled = builder.Configuration.GetValue("Node:Jobs:Enabled", true);
 
         var services = builder.Services;
@@ -40,7 +41,7 @@ public static class NodeApp
         services.AddSingleton<PeerMonitor>();
         services.AddSingleton<NodeDescriptorSource>();
         services.AddTransient<PeerRefreshJob>();
-        services.AddSingleton<LedgerLog>();
+        services.AddLedger(ledger);
         services.AddProblemDetails();
         services.AddNodeAuthentication(builder.Configuration);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
@@ -72,6 +73,7 @@ public static class NodeApp
         app.MapHealthApi();
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Person);
         app.MapPeersApi();
+        app.MapLedgerApi();
         app.MapHangfireDashboardWithAuthorizationPolicy(Policies.Operator, "/hangfire");
         return app;
     }
@@ -85,5 +87,6 @@ public static class NodeApp
         var minutes = Math.Max(1, (int)Math.Round(settings.PeerRefreshInterval.TotalMinutes));
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<PeerRefreshJob>(PeerRefreshJob.Id,
             j => j.RunAsync(CancellationToken.None), $"*/{minutes} * * * *", new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        LedgerCheckpointJob.Schedule(app.Services.GetRequiredService<IRecurringJobManager>(), app.Services.GetRequiredService<LedgerSettings>());
     }
 }

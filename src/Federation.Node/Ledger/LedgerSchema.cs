@@ -4,14 +4,15 @@ namespace Federation.Node.Ledger;
 
 /// <summary>
 /// The ledger's tables, applied by the owner role after Marten's schema: the leaves (one per event, gap-free
-/// index), the perfect-subtree hashes of the Merkle tree, and the signed checkpoints. Every one of them is
+/// index), the perfect-subtree hashes of the Merkle tree, the signed checkpoints and the cosignatures peers
+/// returned for them. Every one of them is
 /// append-only in the database itself (the same trigger as the events table), and the application role may only
 /// SELECT and INSERT. Idempotent.
 /// </summary>
 public static class LedgerSchema
 {
     /// <summary>Tables that only ever grow; each gets the append-only triggers.</summary>
-    public static readonly string[] Tables = ["ledger_leaf", "ledger_node"];
+    public static readonly string[] Tables = ["ledger_leaf", "ledger_node", "ledger_checkpoint", "ledger_cosignature"];
 
     public static async Task ApplyAsync(NpgsqlConnection owner, string schema, string? appRole, CancellationToken ct)
     {
@@ -29,6 +30,18 @@ public static class LedgerSchema
               node_index bigint   NOT NULL CHECK (node_index >= 0),
               hash       bytea    NOT NULL CHECK (length(hash) = 32),
               PRIMARY KEY (level, node_index));
+            CREATE TABLE IF NOT EXISTS {schema}.ledger_checkpoint (
+              checkpoint_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+              tree_size     bigint      NOT NULL CHECK (tree_size >= 0),
+              root_hash     bytea       NOT NULL CHECK (length(root_hash) = 32),
+              signed_at     timestamptz NOT NULL,
+              note          text        NOT NULL);
+            CREATE TABLE IF NOT EXISTS {schema}.ledger_cosignature (
+              checkpoint_id  bigint      NOT NULL REFERENCES {schema}.ledger_checkpoint,
+              witness        text        NOT NULL,
+              signature_line text        NOT NULL,
+              cosigned_at    timestamptz NOT NULL,
+              PRIMARY KEY (checkpoint_id, witness));
             """;
         foreach (var table in Tables)
             sql += $"""
