@@ -26,19 +26,28 @@ public sealed class LedgerLog(NpgsqlDataSource db, NodeSettings settings)
     public Task<IReadOnlyList<MerkleHash>> ConsistencyProofAsync(ulong from, ulong to, CancellationToken ct) =>
         WithProver((p, c) => p.ConsistencyProofAsync(from, to, c).AsTask(), ct);
 
-    /// <summary>Entries with <paramref name="start"/> ≤ index &lt; <paramref name="end"/>, in order.</summary>
-    public async Task<IReadOnlyList<LedgerEntry>> EntriesAsync(ulong start, ulong end, CancellationToken ct)
+    /// <summary>
+    /// Entries with <paramref name="start"/> ≤ index &lt; <paramref name="end"/>, in order; with
+    /// <paramref name="withData"/>, each with its event's stored JSON data (null if the event row is missing).
+    /// </summary>
+    public async Task<IReadOnlyList<LoggedEvent>> EntriesAsync(ulong start, ulong end, bool withData, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"""
-            SELECT leaf_index, event_id, stream_key, event_type, event_time, data_sha256, envelope_sha256
-            FROM {_schema}.ledger_leaf WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index
-            """);
+        await using var cmd = db.CreateCommand(withData
+            ? $"""
+              SELECT l.leaf_index, l.event_id, l.stream_key, l.event_type, l.event_time, l.data_sha256, l.envelope_sha256, e.data::text
+              FROM {_schema}.ledger_leaf l LEFT JOIN {_schema}.mt_events e ON e.id = l.event_id
+              WHERE l.leaf_index >= $1 AND l.leaf_index < $2 ORDER BY l.leaf_index
+              """
+            : $"""
+              SELECT leaf_index, event_id, stream_key, event_type, event_time, data_sha256, envelope_sha256
+              FROM {_schema}.ledger_leaf WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index
+              """);
         cmd.Parameters.AddWithValue(checked((long)start));
         cmd.Parameters.AddWithValue(checked((long)end));
-        var entries = new List<LedgerEntry>();
+        var entries = new List<LoggedEvent>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            entries.Add(ReadEntry(reader));
+            entries.Add(new LoggedEvent(ReadEntry(reader), withData && !reader.IsDBNull(7) ? reader.GetString(7) : null));
         return entries;
     }
 

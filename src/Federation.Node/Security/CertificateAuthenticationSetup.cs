@@ -37,7 +37,8 @@ public static class CertificateAuthenticationSetup
             .AddPolicy(Policies.Peer, p => p.AddAuthenticationSchemes(PeerScheme).RequireClaim(ClientCertificatePolicy.PeerClaim))
             .AddPolicy(Policies.Person, p => p.AddAuthenticationSchemes(PersonScheme).RequireClaim(ClientCertificatePolicy.PersonClaim))
             .AddPolicy(Policies.Operator, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Operator))
-            .AddPolicy(Policies.OperatorOrAuditor, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Operator, Roles.Auditor));
+            .AddPolicy(Policies.OperatorOrAuditor, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Operator, Roles.Auditor))
+            .AddPolicy(Policies.Auditor, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Auditor));
         return services;
     }
 
@@ -127,4 +128,5 @@ public static class Policies
     public const string Person = "person";
     public const string Operator = "operator";
     public const string OperatorOrAuditor = "operator-or-auditor";
+    public const string Auditor = "auditor";
 }
