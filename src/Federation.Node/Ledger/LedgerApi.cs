@@ -20,6 +20,7 @@ public static class LedgerApi
 
     public static void MapLedgerApi(this IEndpointRouteBuilder app)
     {
+        app.MapWitnessApi();
         var federation = app.MapGroup("/federation/v1/log").RequireAuthorization(Policies.Peer);
         federation.MapGet("/key", Key);
         federation.MapGet("/checkpoint", LatestCheckpoint);

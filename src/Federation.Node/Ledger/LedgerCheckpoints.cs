@@ -56,6 +56,32 @@ public sealed class LedgerCheckpoints(NpgsqlDataSource db, NodeSettings settings
         return new StoredCheckpoint(id, signed, signedAt, []);
     }
 
+    /// <summary>The size of the largest checkpoint <paramref name="witness"/> has cosigned for this log (0 if none): the
+    /// <c>old</c> size of the next add-checkpoint request to it.</summary>
+    public async Task<ulong> LastCosignedSizeAsync(NodeId witness, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"""
+            SELECT coalesce(max(c.tree_size), 0) FROM {_schema}.ledger_cosignature s
+            JOIN {_schema}.ledger_checkpoint c ON c.checkpoint_id = s.checkpoint_id WHERE s.witness = $1
+            """);
+        cmd.Parameters.AddWithValue(witness.Value);
+        return checked((ulong)(long)(await cmd.ExecuteScalarAsync(ct))!);
+    }
+
+    /// <summary>Stores a verified cosignature; a second one from the same witness for the same checkpoint is ignored.</summary>
+    public async Task AddCosignatureAsync(long checkpointId, NodeId witness, NoteSignature line, DateTimeOffset cosignedAt, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"""
+            INSERT INTO {_schema}.ledger_cosignature (checkpoint_id, witness, signature_line, cosigned_at) VALUES ($1, $2, $3, $4)
+            ON CONFLICT DO NOTHING
+            """);
+        cmd.Parameters.AddWithValue(checkpointId);
+        cmd.Parameters.AddWithValue(witness.Value);
+        cmd.Parameters.AddWithValue(line.ToLine());
+        cmd.Parameters.AddWithValue(cosignedAt);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task<StoredCheckpoint?> LatestAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);

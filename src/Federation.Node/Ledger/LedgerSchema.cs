@@ -5,14 +5,15 @@ namespace Federation.Node.Ledger;
 /// <summary>
 /// The ledger's tables, applied by the owner role after Marten's schema: the leaves (one per event, gap-free
 /// index), the perfect-subtree hashes of the Merkle tree, the signed checkpoints and the cosignatures peers
-/// returned for them. Every one of them is
+/// returned for them; and, as a witness of the peers' logs, the checkpoints this node cosigned (one row per
+/// cosignature, so the latest per origin is the highest <c>seq</c>) and any equivocation evidence. Every one of them is
 /// append-only in the database itself (the same trigger as the events table), and the application role may only
 /// SELECT and INSERT. Idempotent.
 /// </summary>
 public static class LedgerSchema
 {
     /// <summary>Tables that only ever grow; each gets the append-only triggers.</summary>
-    public static readonly string[] Tables = ["ledger_leaf", "ledger_node", "ledger_checkpoint", "ledger_cosignature"];
+    public static readonly string[] Tables = ["ledger_leaf", "ledger_node", "ledger_checkpoint", "ledger_cosignature", "witness_log", "witness_evidence"];
 
     public static async Task ApplyAsync(NpgsqlConnection owner, string schema, string? appRole, CancellationToken ct)
     {
@@ -42,6 +43,25 @@ public static class LedgerSchema
               signature_line text        NOT NULL,
               cosigned_at    timestamptz NOT NULL,
               PRIMARY KEY (checkpoint_id, witness));
+            CREATE TABLE IF NOT EXISTS {schema}.witness_log (
+              origin      text        NOT NULL,
+              seq         bigint      NOT NULL CHECK (seq > 0),
+              tree_size   bigint      NOT NULL CHECK (tree_size >= 0),
+              root_hash   bytea       NOT NULL CHECK (length(root_hash) = 32),
+              note        text        NOT NULL,
+              frozen      boolean     NOT NULL,
+              recorded_at timestamptz NOT NULL,
+              PRIMARY KEY (origin, seq));
+            CREATE TABLE IF NOT EXISTS {schema}.witness_evidence (
+              evidence_id    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+              origin         text        NOT NULL,
+              conclusive     boolean     NOT NULL,
+              cosigned_note  text        NOT NULL,
+              submitted_note text        NOT NULL,
+              old_size       bigint      NOT NULL,
+              proof          text        NOT NULL,
+              submitted_by   text        NOT NULL,
+              observed_at    timestamptz NOT NULL);
             """;
         foreach (var table in Tables)
             sql += $"""

@@ -2,12 +2,15 @@ namespace Federation.Node.Ledger;
 
 public static class LedgerServices
 {
-    /// <summary>The ledger's services: log reads, checkpoints and the checkpoint job.</summary>
+    /// <summary>The ledger's services: log reads, checkpoints, witnessing (both sides) and the checkpoint job.</summary>
     public static IServiceCollection AddLedger(this IServiceCollection services, LedgerSettings ledger)
     {
         services.AddSingleton(ledger);
         services.AddSingleton<LedgerLog>();
         services.AddSingleton<LedgerCheckpoints>();
+        services.AddSingleton<WitnessRecords>();
+        services.AddSingleton<WitnessService>();
+        services.AddSingleton<Witnessing>();
         services.AddTransient<LedgerCheckpointJob>();
         return services;
     }

@@ -8,5 +8,6 @@ public static class LedgerSetup
     public static void Configure(StoreOptions opts, string schema)
     {
         opts.Listeners.Add(new LedgerListener(schema));
+        opts.Events.AddEventType<WitnessEquivocationDetected>();
     }
 }
