@@ -104,9 +104,10 @@ public sealed class LedgerReadApiTests(LedgerCheckpointTests.KrAndFr nodes) : IC
         await LedgerEvents.AppendAsync(Kr, 2, "case:auditor");
         await LedgerEvents.SignAsync(Kr);
         using var auditor = Clients.DevPerson("kr-knpa", "auditor", Kr);
+        auditor.DefaultRequestHeaders.Add("X-Justification", "annual audit of the exchange log");
         var checkpoint = await LedgerClient.CheckpointAsync(auditor, "api/v1/log");
         var size = checkpoint.Checkpoint.Size;
-        var page = await LedgerClient.EntriesAsync(auditor, size - 2, size, "api/v1/log");
+        var page = await LedgerClient.EntriesAsync(auditor, size - 3, size, "api/v1/log");
         var entry = page.Entries.Last(e => e.StreamKey == "case:auditor");
         Assert.Equal("case:auditor", entry.Data!.Value.GetProperty("CaseId").GetString());
         // The data digest is recomputable from the served data.

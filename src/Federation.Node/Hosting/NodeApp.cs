@@ -1,3 +1,4 @@
+using Federation.Node.Audit;
 using Federation.Node.Ledger;
 using Federation.Node.Peers;
 using Federation.Node.Security;
@@ -42,6 +43,7 @@ public static class NodeApp
         services.AddSingleton<NodeDescriptorSource>();
         services.AddTransient<PeerRefreshJob>();
         services.AddLedger(ledger);
+        services.AddAccessLog();
         services.AddProblemDetails();
         services.AddNodeAuthentication(builder.Configuration);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();

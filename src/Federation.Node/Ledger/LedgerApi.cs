@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Federation.Core.Ledger;
+using Federation.Node.Audit;
 using Federation.Node.Hosting;
 using Federation.Node.Security;
 
@@ -28,7 +29,8 @@ public static class LedgerApi
         federation.MapGet("/proof/consistency", ConsistencyProof);
         federation.MapGet("/entries", (LedgerLog log, string? start, string? end, CancellationToken ct) => Entries(log, start, end, withData: false, ct));
 
-        var agency = app.MapGroup("/api/v1/log").RequireAuthorization(Policies.Auditor).WithTags("Log");
+        // Consultations by people: each needs a justification and leaves an access record (EU LED Art. 25).
+        var agency = app.MapGroup("/api/v1/log").RequireAuthorization(Policies.Auditor).RequireJustification().WithTags("Log");
         agency.MapGet("/key", Key).WithSummary("The log's C2SP verifier key (auditors).");
         agency.MapGet("/checkpoint", LatestCheckpoint).WithSummary("The latest signed checkpoint with its cosignatures (auditors).");
         agency.MapGet("/proof/inclusion", InclusionProof).WithSummary("RFC 6962 inclusion proof of leaf `index` in the tree of `size` leaves (auditors).");

@@ -1,3 +1,4 @@
+using Federation.Node.Audit;
 using Federation.Node.Ledger;
 using Federation.Node.Peers;
 using JasperFx;
@@ -20,5 +21,6 @@ public static class MartenSetup
         opts.Schema.For<PeerStatus>().Identity(p => p.Id);
         opts.Events.AddEventType<PeerDescriptorAccepted>();
         LedgerSetup.Configure(opts, schema);
+        AuditSetup.Configure(opts);
     }
 }
