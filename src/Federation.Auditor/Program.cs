@@ -1,1 +1,1 @@
-return 0;
+return Federation.Auditor.Auditor.Run(args, Console.Out, Console.Error, TimeProvider.System);

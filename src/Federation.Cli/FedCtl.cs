@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Federation.Cli.Audit;
 using Federation.Cli.Certificates;
 using Federation.Cli.Hosting;
 
@@ -10,6 +11,7 @@ public static class FedCtl
     private const string Usage = """
         usage: fedctl <command> ...
           certs    development PKI, CSRs, issuing and revoking certificates
+          audit    export a node's log for offline verification (fedaudit verify)
         run 'fedctl <command>' for its verbs.
         """;
 
@@ -26,6 +28,7 @@ public static class FedCtl
             return args[0] switch
             {
                 "certs" => CertsCommand.Run(rest, stdout, time),
+                "audit" => AuditCommand.RunAsync(rest, stdout, time).GetAwaiter().GetResult(),
                 _ => throw new CliException($"unknown command '{args[0]}'\n{Usage}", 2),
             };
         }
@@ -34,7 +37,8 @@ public static class FedCtl
             stderr.WriteLine($"fedctl: {e.Message}");
             return e.ExitCode;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or FormatException or HttpRequestException
+            or System.Text.Json.JsonException or TaskCanceledException)
         {
             stderr.WriteLine($"fedctl: {e.Message}");
             return 1;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Federation.Core.Ledger;
 using Federation.Node.Audit;
 using Federation.Node.Hosting;
+using Federation.Node.Peers;
 using Federation.Node.Security;
 
 namespace Federation.Node.Ledger;
@@ -18,6 +19,9 @@ public static class LedgerApi
 
     /// <summary>The most entries one page returns.</summary>
     public const int MaxPage = 1000;
+
+    /// <summary>The most checkpoints one page returns.</summary>
+    public const int MaxCheckpoints = 100;
 
     public static void MapLedgerApi(this IEndpointRouteBuilder app)
     {
@@ -37,6 +41,9 @@ public static class LedgerApi
         agency.MapGet("/proof/consistency", ConsistencyProof).WithSummary("RFC 6962 consistency proof between tree sizes `from` and `to` (auditors).");
         agency.MapGet("/entries", (LedgerLog log, string? start, string? end, CancellationToken ct) => Entries(log, start, end, withData: true, ct))
             .WithSummary($"Leaves `start` ≤ index < `end` (at most {MaxPage}) with each event's data (auditors).");
+        agency.MapGet("/checkpoints", Checkpoints).WithSummary($"Every signed checkpoint after id `after`, oldest first, at most {MaxCheckpoints} (auditors).");
+        agency.MapGet("/descriptor", (NodeDescriptorSource source) => TypedResults.Bytes(source.Envelope(), PeersApi.DescriptorContentType))
+            .WithSummary("The node's signed descriptor, which binds its log key to its agency CA (auditors).");
     }
 
     public sealed record InclusionProofView(ulong Index, ulong Size, string LeafHash, IReadOnlyList<string> Proof);
@@ -48,6 +55,8 @@ public static class LedgerApi
 
     public sealed record EntriesView(ulong TreeSize, ulong Start, ulong End, IReadOnlyList<EntryView> Entries);
 
+    public sealed record CheckpointView(long Id, DateTimeOffset SignedAt, ulong Size, string Note);
+
     private static IResult Key(LedgerSettings ledger) => TypedResults.Text(ledger.LogKey.Verifier + "\n", TextContentType);
 
     private static async Task<IResult> LatestCheckpoint(LedgerCheckpoints checkpoints, CancellationToken ct) =>
@@ -55,13 +64,21 @@ public static class LedgerApi
             ? TypedResults.Text(latest.WithCosignatures().ToString(), TextContentType)
             : Problems.Result(StatusCodes.Status404NotFound, "no-checkpoint", "no checkpoint has been signed yet");
 
+    private static async Task<IResult> Checkpoints(LedgerCheckpoints checkpoints, string? after, CancellationToken ct)
+    {
+        var from = after is null ? 0 : Parse(after);
+        if (from is not { } a) return Invalid("after", after);
+        var page = await checkpoints.AllAsync(checked((long)a), MaxCheckpoints, ct);
+        return TypedResults.Ok(page.Select(c => new CheckpointView(c.Id, c.SignedAt, c.Size, c.WithCosignatures().ToString())).ToList());
+    }
+
     private static async Task<IResult> InclusionProof(LedgerLog log, string? index, string? size, CancellationToken ct)
     {
         if (Parse(index) is not { } i) return Invalid("index", index);
         if (Parse(size) is not { } n) return Invalid("size", size);
         if (i >= n) return Problems.Result(StatusCodes.Status400BadRequest, "index-not-in-tree", "the leaf is not in a tree of that size", $"index {i} is not below size {n}");
         if (await BeyondLog(log, n, ct) is { } beyond) return beyond;
-        var leaf = (await log.EntriesAsync(i, i + 1, withData: false, ct)).Single().Entry.LeafHash();
+        var leaf = (await log.EntriesAsync(i, i + 1, withData: false, ct)).Single().StoredLeafHash;
         var proof = await log.InclusionProofAsync(i, n, ct);
         return TypedResults.Ok(new InclusionProofView(i, n, leaf.ToBase64(), [.. proof.Select(h => h.ToBase64())]));
     }
@@ -92,7 +109,7 @@ public static class LedgerApi
         var entry = e.Entry;
         JsonElement? data = withData && e.Data is { } json ? JsonDocument.Parse(json).RootElement.Clone() : null;
         return new EntryView(entry.Index, entry.EventId, entry.StreamKey, entry.EventType, entry.Timestamp, entry.TimestampMicroseconds,
-            Convert.ToBase64String(entry.DataSha256), entry.EnvelopeSha256 is { } env ? Convert.ToBase64String(env) : null, entry.LeafHash().ToBase64(), data);
+            Convert.ToBase64String(entry.DataSha256), entry.EnvelopeSha256 is { } env ? Convert.ToBase64String(env) : null, e.StoredLeafHash.ToBase64(), data);
     }
 
     private static async Task<IResult?> BeyondLog(LedgerLog log, ulong size, CancellationToken ct)

@@ -32,22 +32,20 @@ public sealed class LedgerLog(NpgsqlDataSource db, NodeSettings settings)
     /// </summary>
     public async Task<IReadOnlyList<LoggedEvent>> EntriesAsync(ulong start, ulong end, bool withData, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(withData
-            ? $"""
-              SELECT l.leaf_index, l.event_id, l.stream_key, l.event_type, l.event_time, l.data_sha256, l.envelope_sha256, e.data::text
-              FROM {_schema}.ledger_leaf l LEFT JOIN {_schema}.mt_events e ON e.id = l.event_id
-              WHERE l.leaf_index >= $1 AND l.leaf_index < $2 ORDER BY l.leaf_index
-              """
-            : $"""
-              SELECT leaf_index, event_id, stream_key, event_type, event_time, data_sha256, envelope_sha256
-              FROM {_schema}.ledger_leaf WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index
-              """);
+        await using var cmd = db.CreateCommand($"""
+            SELECT l.leaf_index, l.event_id, l.stream_key, l.event_type, l.event_time, l.data_sha256, l.envelope_sha256, n.hash,
+                   {(withData ? "e.data::text" : "NULL")}
+            FROM {_schema}.ledger_leaf l
+            JOIN {_schema}.ledger_node n ON n.level = 0 AND n.node_index = l.leaf_index
+            {(withData ? $"LEFT JOIN {_schema}.mt_events e ON e.id = l.event_id" : "")}
+            WHERE l.leaf_index >= $1 AND l.leaf_index < $2 ORDER BY l.leaf_index
+            """);
         cmd.Parameters.AddWithValue(checked((long)start));
         cmd.Parameters.AddWithValue(checked((long)end));
         var entries = new List<LoggedEvent>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            entries.Add(new LoggedEvent(ReadEntry(reader), withData && !reader.IsDBNull(7) ? reader.GetString(7) : null));
+            entries.Add(new LoggedEvent(ReadEntry(reader), MerkleHash.FromBytes(reader.GetFieldValue<byte[]>(7)), reader.IsDBNull(8) ? null : reader.GetString(8)));
         return entries;
     }
 
