@@ -1,5 +1,6 @@
 using Federation.Auditor.Descriptors;
 using Federation.Auditor.Hosting;
+using VerifyCommand = Federation.Auditor.Verify.VerifyCommand;
 
 namespace Federation.Auditor;
 
@@ -12,6 +13,11 @@ public static class Auditor
     private const string Usage = """
         usage: fedaudit <verb> ...
           descriptor <file.p7s> --ca <ca.crt> --node <node-id>    verify a node's signed descriptor
+          verify <bundle dir> --trust <dir> [--quorum k]
+                 check an audit export (fedctl audit export) offline: every entry, the Merkle tree, every checkpoint's
+                 log signature, consistency between checkpoints, and at least k witness cosignatures on the latest.
+                 The trust directory holds the node's agency CA certificate (*.crt, *.pem) and the witnesses'
+                 verifier keys (*.vkey); a log key may be given there as a .vkey instead of the CA.
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time)
@@ -31,6 +37,7 @@ public static class Auditor
             return args[0] switch
             {
                 "descriptor" => DescriptorCommand.Run(args[1..], stdout, time),
+                "verify" => VerifyCommand.Run(args[1..], stdout, stderr, time),
                 _ => throw new UsageException($"unknown verb '{args[0]}' (run 'fedaudit --help')"),
             };
         }
@@ -44,6 +51,12 @@ public static class Auditor
             stderr.WriteLine($"fedaudit: {e.Reason}: {OneLine(e.Detail)}");
             return 1;
         }
+    }
+
+    internal static int UsageError(TextWriter stderr, string message)
+    {
+        stderr.WriteLine($"fedaudit: {OneLine(message)}");
+        return 2;
     }
 
     // Details quote exception messages and peer-controlled names: keep them to one line.

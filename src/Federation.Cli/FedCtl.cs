@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Federation.Cli.Audit;
 using Federation.Cli.Certificates;
 using Federation.Cli.Hosting;
 using Federation.Cli.Lists;
@@ -13,6 +14,7 @@ public static class FedCtl
           certs    development PKI, CSRs, issuing and revoking certificates
           list     hash-list releases: pack a CSV, sign, verify, show; publish and read through a node
           sync     ask a node to pull its peers now
+          audit    export a node's log for offline verification (fedaudit verify)
         run 'fedctl <command>' for its verbs.
         """;
 
@@ -31,6 +33,7 @@ public static class FedCtl
                 "certs" => CertsCommand.Run(rest, stdout, time),
                 "list" => ListCommand.Run(rest, stdout, time),
                 "sync" => Sync.SyncCommand.Run(rest, stdout, time),
+                "audit" => AuditCommand.RunAsync(rest, stdout, time).GetAwaiter().GetResult(),
                 _ => throw new CliException($"unknown command '{args[0]}' (run 'fedctl --help')", 2),
             };
         }
@@ -39,7 +42,8 @@ public static class FedCtl
             stderr.WriteLine($"fedctl: {e.Message}");
             return e.ExitCode;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or FormatException or HttpRequestException
+            or System.Text.Json.JsonException or TaskCanceledException)
         {
             stderr.WriteLine($"fedctl: {e.Message}");
             return 1;

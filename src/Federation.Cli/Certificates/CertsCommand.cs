@@ -13,6 +13,8 @@ public static class CertsCommand
         fedctl certs csr --subject <dn> --out <name>           (writes <name>.key and <name>.csr; the key stays with you)
         fedctl certs issue --ca <dir> --csr <file.csr> --profile node-tls|node-client|node-signing|person --uri <urn> --out <file.crt> [--days 365] [--crl-url <url>]
         fedctl certs crl --ca <dir> --revoke <file.crt>[,<file.crt>...] --out <file.crl> [--days 7]
+        fedctl certs log-key --name <origin> --out <file.key>         (checkpoint signing key; writes <file>.vkey too)
+        fedctl certs witness-key --name <name> --out <file.key>       (cosignature/v1 key for witnessing peers)
         """;
 
     public static int Run(string[] args, TextWriter stdout, TimeProvider time)
@@ -28,6 +30,7 @@ public static class CertsCommand
                     .Select(n => NodeId.TryParse(n, out var id) ? id : throw new CliException($"--nodes: '{n}' is not a valid node id")).ToList();
                 var outDir = a.Required("out");
                 DevPki.Generate(outDir, nodes, time.GetUtcNow());
+                foreach (var node in nodes) NoteKeyFiles.WriteDevKeys(Path.Combine(outDir, node.Value), node);
                 stdout.WriteLine($"wrote the development PKI for {string.Join(", ", nodes)} to {outDir} (public keys: development only)");
                 return 0;
             }
@@ -49,6 +52,10 @@ public static class CertsCommand
                 return CertificateRequests.Issue(CliArgs.Parse(rest, ["ca", "csr", "profile", "uri", "out", "days", "crl-url"]), stdout, time);
             case "crl":
                 return CertificateRequests.Revoke(CliArgs.Parse(rest, ["ca", "revoke", "out", "days"]), stdout, time);
+            case "log-key":
+                return NoteKeyFiles.WriteLogKey(CliArgs.Parse(rest, ["name", "out"]), stdout);
+            case "witness-key":
+                return NoteKeyFiles.WriteWitnessKey(CliArgs.Parse(rest, ["name", "out"]), stdout);
             default:
                 throw new CliException($"unknown verb 'certs {args[0]}' (dev, ca, csr, issue, crl; run 'fedctl certs' for usage)", 2);
         }

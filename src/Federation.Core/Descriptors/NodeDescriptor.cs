@@ -5,7 +5,9 @@ namespace Federation.Core.Descriptors;
 
 /// <summary>
 /// What a node says about itself, signed with its signing certificate and served at <c>GET /federation/v1/node</c>.
-/// <see cref="LogPublicKey"/> stays null until the node has a transparency-log key.
+/// <see cref="LogPublicKey"/> is the C2SP verifier key of the node's checkpoints (its name is the log's origin) and
+/// <see cref="WitnessPublicKey"/> the cosignature/v1 key it witnesses peers' logs with; either is null for a node
+/// without a transparency log.
 /// </summary>
 public sealed record NodeDescriptor(
     string NodeId,
@@ -14,7 +16,8 @@ public sealed record NodeDescriptor(
     string FederationUrl,
     string SigningCertificate,
     string? LogPublicKey,
-    DateTimeOffset IssuedAt)
+    DateTimeOffset IssuedAt,
+    string? WitnessPublicKey = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -1,4 +1,6 @@
 using Federation.Node.Lists;
+using Federation.Node.Audit;
+using Federation.Node.Ledger;
 using Federation.Node.Peers;
 using Federation.Node.Security;
 using Federation.Node.Storage;
@@ -30,6 +32,7 @@ public static class NodeApp
         configure?.Invoke(builder);
         var time = TimeProvider.System;
         var settings = NodeSettingsLoader.Load(builder.Configuration, builder.Environment, time);
+        var ledger = LedgerSettings.Load(builder.Configuration, builder.Environment, settings.NodeId);
         var jobsEnabled = builder.Configuration.GetValue("Node:Jobs:Enabled", true);
 
         var services = builder.Services;
@@ -47,6 +50,8 @@ public static class NodeApp
         services.AddSingleton<ReleasePublisher>();
         services.AddSingleton<PeerSync>();
         services.AddTransient<PeerSyncJob>();
+        services.AddLedger(ledger);
+        services.AddAccessLog();
         services.AddProblemDetails();
         services.AddNodeAuthentication(builder.Configuration);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
@@ -81,6 +86,7 @@ public static class NodeApp
         app.MapListsApi();
         app.MapFeedApi();
         app.MapSyncMetrics();
+        app.MapLedgerApi();
         app.MapHangfireDashboardWithAuthorizationPolicy(Policies.Operator, "/hangfire");
         return app;
     }
@@ -102,5 +108,6 @@ public static class NodeApp
             jobs.AddOrUpdate<PeerSyncJob>(PeerSyncJob.IdFor(peer), j => j.RunAsync(id, CancellationToken.None), $"*/{syncMinutes} * * * *",
                 new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         }
+        LedgerCheckpointJob.Schedule(app.Services.GetRequiredService<IRecurringJobManager>(), app.Services.GetRequiredService<LedgerSettings>());
     }
 }

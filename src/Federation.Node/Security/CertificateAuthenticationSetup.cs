@@ -38,7 +38,8 @@ public static class CertificateAuthenticationSetup
             .AddPolicy(Policies.Person, p => p.AddAuthenticationSchemes(PersonScheme).RequireClaim(ClientCertificatePolicy.PersonClaim))
             .AddPolicy(Policies.Operator, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Operator))
             .AddPolicy(Policies.OperatorOrAuditor, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Operator, Roles.Auditor))
-            .AddPolicy(Policies.OfficerOrOperator, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Officer, Roles.Operator));
+            .AddPolicy(Policies.OfficerOrOperator, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Officer, Roles.Operator))
+            .AddPolicy(Policies.Auditor, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Auditor));
         return services;
     }
 
@@ -129,4 +130,5 @@ public static class Policies
     public const string Operator = "operator";
     public const string OperatorOrAuditor = "operator-or-auditor";
     public const string OfficerOrOperator = "officer-or-operator";
+    public const string Auditor = "auditor";
 }

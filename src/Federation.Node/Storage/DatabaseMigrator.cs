@@ -1,3 +1,4 @@
+using Federation.Node.Ledger;
 using Hangfire.PostgreSql;
 using Marten;
 using Npgsql;
@@ -54,6 +55,8 @@ public static class DatabaseMigrator
             await using var cmd = new NpgsqlCommand(grants, conn);
             await cmd.ExecuteNonQueryAsync(ct);
         }
+        // After the blanket grants above, so the ledger's own INSERT/SELECT-only grants are the last word.
+        await LedgerSchema.ApplyAsync(conn, schema, app is not null && app != owner ? app : null, ct);
     }
 
     /// <summary>True when the schema the node needs is in place (used by /readyz).</summary>

@@ -1,4 +1,6 @@
 using Federation.Node.Lists;
+using Federation.Node.Audit;
+using Federation.Node.Ledger;
 using Federation.Node.Peers;
 using Federation.Node.Sync;
 using JasperFx;
@@ -26,5 +28,7 @@ public static class MartenSetup
         opts.Schema.For<PeerSyncState>().Identity(p => p.Id);
         opts.Events.AddEventType<ReleaseReceived>();
         opts.Events.AddEventType<ItemQuarantined>();
+        LedgerSetup.Configure(opts, schema);
+        AuditSetup.Configure(opts);
     }
 }

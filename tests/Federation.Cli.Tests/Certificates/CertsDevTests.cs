@@ -7,7 +7,9 @@ public sealed class CertsDevTests : IDisposable
 {
     private static readonly string[] Files =
         new[] { "ca", "node-tls", "node-client", "node-signing", "officer", "supervisor", "operator", "auditor" }
-            .SelectMany(n => new[] { n + ".crt", n + ".key" }).Order(StringComparer.Ordinal).ToArray();
+            .SelectMany(n => new[] { n + ".crt", n + ".key" })
+            .Concat(["log.key", "log.vkey", "witness.key", "witness.vkey"]) // Ed25519 transparency-log and witness keys (C2SP)
+            .Order(StringComparer.Ordinal).ToArray();
 
     private readonly TempDirectory _dir = new();
 

@@ -94,6 +94,8 @@ public sealed class TestNode(string nodeId) : IAsyncDisposable
                 ["ClientKey"] = $"certs-dev/{NodeId}/node-client.key",
                 ["SigningCert"] = $"certs-dev/{NodeId}/node-signing.crt",
                 ["SigningKey"] = $"certs-dev/{NodeId}/node-signing.key",
+                ["LogKey"] = $"certs-dev/{NodeId}/log.key",
+                ["WitnessKey"] = $"certs-dev/{NodeId}/witness.key",
             },
             ["Peers"] = new JsonArray(Peers.Select(p => (JsonNode)new JsonObject
             {

@@ -1,0 +1,23 @@
+using Federation.Cli.Hosting;
+
+namespace Federation.Cli.Audit;
+
+/// <summary><c>fedctl audit export</c>: download a node's log as a bundle that <c>fedaudit verify</c> checks offline.</summary>
+public static class AuditCommand
+{
+    public const string Usage = """
+        fedctl audit export --node <agency-url> --cert <auditor.crt> --key <auditor.key> --out <dir> --justification <why> [--ca <node-ca.crt>]
+            (--ca pins the node's agency CA for the TLS connection; without it the system trust store is used.
+             Every request is a consultation: the node records it with the justification.)
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TimeProvider time)
+    {
+        if (args.Length == 0) throw new CliException("usage:\n" + Usage, 2);
+        return args[0] switch
+        {
+            "export" => await AuditExport.RunAsync(CliArgs.Parse(args[1..], ["node", "cert", "key", "out", "justification", "ca"]), stdout, time),
+            _ => throw new CliException($"unknown verb 'audit {args[0]}'\nusage:\n{Usage}", 2),
+        };
+    }
+}

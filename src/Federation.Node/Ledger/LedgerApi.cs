@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.Json;
+using Federation.Core.Ledger;
+using Federation.Node.Audit;
+using Federation.Node.Hosting;
+using Federation.Node.Peers;
+using Federation.Node.Security;
+
+namespace Federation.Node.Ledger;
+
+/// <summary>
+/// The log's read API, twice: under <c>/federation/v1/log</c> for peers, and under <c>/api/v1/log</c> on the agency
+/// port for auditors. Peers get the leaves; auditors also get each event's data. Hashes are standard base64, as in
+/// checkpoints and tlog proofs; proofs list hashes leaf to root (RFC 6962 PATH / PROOF).
+/// </summary>
+public static class LedgerApi
+{
+    public const string TextContentType = "text/plain; charset=utf-8";
+
+    /// <summary>The most entries one page returns.</summary>
+    public const int MaxPage = 1000;
+
+    /// <summary>The most checkpoints one page returns.</summary>
+    public const int MaxCheckpoints = 100;
+
+    public static void MapLedgerApi(this IEndpointRouteBuilder app)
+    {
+        app.MapWitnessApi();
+        var federation = app.MapGroup("/federation/v1/log").RequireAuthorization(Policies.Peer);
+        federation.MapGet("/key", Key);
+        federation.MapGet("/checkpoint", LatestCheckpoint);
+        federation.MapGet("/proof/inclusion", InclusionProof);
+        federation.MapGet("/proof/consistency", ConsistencyProof);
+        federation.MapGet("/entries", (LedgerLog log, string? start, string? end, CancellationToken ct) => Entries(log, start, end, withData: false, ct));
+
+        // Consultations by people: each needs a justification and leaves an access record (EU LED Art. 25).
+        var agency = app.MapGroup("/api/v1/log").RequireAuthorization(Policies.Auditor).RequireJustification().WithTags("Log");
+        agency.MapGet("/key", Key).WithSummary("The log's C2SP verifier key (auditors).");
+        agency.MapGet("/checkpoint", LatestCheckpoint).WithSummary("The latest signed checkpoint with its cosignatures (auditors).");
+        agency.MapGet("/proof/inclusion", InclusionProof).WithSummary("RFC 6962 inclusion proof of leaf `index` in the tree of `size` leaves (auditors).");
+        agency.MapGet("/proof/consistency", ConsistencyProof).WithSummary("RFC 6962 consistency proof between tree sizes `from` and `to` (auditors).");
+        agency.MapGet("/entries", (LedgerLog log, string? start, string? end, CancellationToken ct) => Entries(log, start, end, withData: true, ct))
+            .WithSummary($"Leaves `start` ≤ index < `end` (at most {MaxPage}) with each event's data (auditors).");
+        agency.MapGet("/checkpoints", Checkpoints).WithSummary($"Every signed checkpoint after id `after`, oldest first, at most {MaxCheckpoints} (auditors).");
+        agency.MapGet("/descriptor", (NodeDescriptorSource source) => TypedResults.Bytes(source.Envelope(), PeersApi.DescriptorContentType))
+            .WithSummary("The node's signed descriptor, which binds its log key to its agency CA (auditors).");
+    }
+
+    public sealed record InclusionProofView(ulong Index, ulong Size, string LeafHash, IReadOnlyList<string> Proof);
+
+    public sealed record ConsistencyProofView(ulong From, ulong To, IReadOnlyList<string> Proof);
+
+    public sealed record EntryView(ulong Index, Guid EventId, string StreamKey, string EventType, DateTimeOffset Timestamp, long TimestampMicros,
+        string DataSha256, string? EnvelopeSha256, string LeafHash, JsonElement? Data);
+
+    public sealed record EntriesView(ulong TreeSize, ulong Start, ulong End, IReadOnlyList<EntryView> Entries);
+
+    public sealed record CheckpointView(long Id, DateTimeOffset SignedAt, ulong Size, string Note);
+
+    private static IResult Key(LedgerSettings ledger) => TypedResults.Text(ledger.LogKey.Verifier + "\n", TextContentType);
+
+    private static async Task<IResult> LatestCheckpoint(LedgerCheckpoints checkpoints, CancellationToken ct) =>
+        await checkpoints.LatestAsync(ct) is { } latest
+            ? TypedResults.Text(latest.WithCosignatures().ToString(), TextContentType)
+            : Problems.Result(StatusCodes.Status404NotFound, "no-checkpoint", "no checkpoint has been signed yet");
+
+    private static async Task<IResult> Checkpoints(LedgerCheckpoints checkpoints, string? after, CancellationToken ct)
+    {
+        var from = after is null ? 0 : Parse(after);
+        if (from is not { } a) return Invalid("after", after);
+        var page = await checkpoints.AllAsync(checked((long)a), MaxCheckpoints, ct);
+        return TypedResults.Ok(page.Select(c => new CheckpointView(c.Id, c.SignedAt, c.Size, c.WithCosignatures().ToString())).ToList());
+    }
+
+    private static async Task<IResult> InclusionProof(LedgerLog log, string? index, string? size, CancellationToken ct)
+    {
+        if (Parse(index) is not { } i) return Invalid("index", index);
+        if (Parse(size) is not { } n) return Invalid("size", size);
+        if (i >= n) return Problems.Result(StatusCodes.Status400BadRequest, "index-not-in-tree", "the leaf is not in a tree of that size", $"index {i} is not below size {n}");
+        if (await BeyondLog(log, n, ct) is { } beyond) return beyond;
+        var leaf = (await log.EntriesAsync(i, i + 1, withData: false, ct)).Single().StoredLeafHash;
+        var proof = await log.InclusionProofAsync(i, n, ct);
+        return TypedResults.Ok(new InclusionProofView(i, n, leaf.ToBase64(), [.. proof.Select(h => h.ToBase64())]));
+    }
+
+    private static async Task<IResult> ConsistencyProof(LedgerLog log, string? from, string? to, CancellationToken ct)
+    {
+        if (Parse(from) is not { } m) return Invalid("from", from);
+        if (Parse(to) is not { } n) return Invalid("to", to);
+        if (m > n) return Problems.Result(StatusCodes.Status400BadRequest, "from-beyond-to", "the old size is larger than the new one", $"from {m} > to {n}");
+        if (await BeyondLog(log, n, ct) is { } beyond) return beyond;
+        var proof = await log.ConsistencyProofAsync(m, n, ct);
+        return TypedResults.Ok(new ConsistencyProofView(m, n, [.. proof.Select(h => h.ToBase64())]));
+    }
+
+    private static async Task<IResult> Entries(LedgerLog log, string? start, string? end, bool withData, CancellationToken ct)
+    {
+        if (Parse(start) is not { } a) return Invalid("start", start);
+        if (Parse(end) is not { } b) return Invalid("end", end);
+        if (a >= b) return Problems.Result(StatusCodes.Status400BadRequest, "empty-range", "the range is empty", $"start {a} is not below end {b}");
+        var size = await log.SizeAsync(ct);
+        var last = Math.Min(Math.Min(b, a + MaxPage), size);
+        var entries = a < last ? await log.EntriesAsync(a, last, withData, ct) : [];
+        return TypedResults.Ok(new EntriesView(size, a, Math.Max(a, last), [.. entries.Select(e => View(e, withData))]));
+    }
+
+    private static EntryView View(LoggedEvent e, bool withData)
+    {
+        var entry = e.Entry;
+        JsonElement? data = withData && e.Data is { } json ? JsonDocument.Parse(json).RootElement.Clone() : null;
+        return new EntryView(entry.Index, entry.EventId, entry.StreamKey, entry.EventType, entry.Timestamp, entry.TimestampMicroseconds,
+            Convert.ToBase64String(entry.DataSha256), entry.EnvelopeSha256 is { } env ? Convert.ToBase64String(env) : null, e.StoredLeafHash.ToBase64(), data);
+    }
+
+    private static async Task<IResult?> BeyondLog(LedgerLog log, ulong size, CancellationToken ct)
+    {
+        var current = await log.SizeAsync(ct);
+        return size > current
+            ? Problems.Result(StatusCodes.Status400BadRequest, "size-beyond-log", "the log is not that large", $"size {size} exceeds the log's {current} leaves")
+            : null;
+    }
+
+    private static ulong? Parse(string? value) =>
+        value is not null && ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= long.MaxValue ? n : null;
+
+    private static IResult Invalid(string name, string? value) =>
+        Problems.Result(StatusCodes.Status400BadRequest, "invalid-parameter", $"'{name}' must be a whole number",
+            value is null ? $"the query parameter '{name}' is missing" : $"'{name}' = '{value}' is not a decimal number below 2^63");
+}

@@ -1,0 +1,17 @@
+namespace Federation.Node.Ledger;
+
+public static class LedgerServices
+{
+    /// <summary>The ledger's services: log reads, checkpoints, witnessing (both sides) and the checkpoint job.</summary>
+    public static IServiceCollection AddLedger(this IServiceCollection services, LedgerSettings ledger)
+    {
+        services.AddSingleton(ledger);
+        services.AddSingleton<LedgerLog>();
+        services.AddSingleton<LedgerCheckpoints>();
+        services.AddSingleton<WitnessRecords>();
+        services.AddSingleton<WitnessService>();
+        services.AddSingleton<Witnessing>();
+        services.AddTransient<LedgerCheckpointJob>();
+        return services;
+    }
+}

@@ -1,0 +1,125 @@
+using Federation.Core.Ledger;
+using Federation.Node.Tests.Support;
+using Npgsql;
+
+namespace Federation.Node.Tests;
+
+/// <summary>
+/// Tamper drills on a real database: someone with superuser rights rewrites the history after a checkpoint was
+/// signed (triggers off), the auditor exports through the agency API as usual, and <c>fedaudit verify</c> must
+/// name the problem. Each drill gets its own node and database.
+/// </summary>
+public sealed class LedgerTamperDrillTests : IAsyncLifetime
+{
+    private readonly TestNode _kr = new("kr-knpa") { Customize = LedgerEvents.FastCheckpoints };
+    private readonly AuditRun _audit = new("kr-knpa");
+
+    public async Task InitializeAsync()
+    {
+        await _kr.StartAsync();
+        for (var i = 0; i < 4; i++) await LedgerEvents.AppendAsync(_kr, 2, $"case:drill-{i}");
+        await LedgerEvents.SignAsync(_kr);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _audit.Dispose();
+        await _kr.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_untampered_log_verifies()
+    {
+        Assert.Equal(0, _audit.Export(_kr).Exit);
+        var verify = _audit.Verify();
+        Assert.True(verify.Exit == 0, verify.Err);
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task An_event_rows_data_edited_is_caught_at_that_entry()
+    {
+        await TamperAsync("UPDATE fed.mt_events SET data = jsonb_set(data, '{Note}', '\"nothing happened\"') WHERE id = (SELECT event_id FROM fed.ledger_leaf WHERE leaf_index = 3)");
+        AssertCaught("entry 3 (event ", "data digest", "the event's data was altered after it was logged");
+    }
+
+    [Fact]
+    public async Task An_event_and_its_leaf_deleted_are_caught_as_a_gap()
+    {
+        await TamperAsync("""
+            DELETE FROM fed.mt_events WHERE id = (SELECT event_id FROM fed.ledger_leaf WHERE leaf_index = 4);
+            DELETE FROM fed.ledger_leaf WHERE leaf_index = 4;
+            """);
+        AssertCaught("entry 4: expected index 4; found index 5", "an entry is missing");
+    }
+
+    [Fact]
+    public async Task An_event_row_deleted_under_its_leaf_is_caught()
+    {
+        await TamperAsync("DELETE FROM fed.mt_events WHERE id = (SELECT event_id FROM fed.ledger_leaf WHERE leaf_index = 2)");
+        AssertCaught("entry 2 (event ", "the event row is missing");
+    }
+
+    [Fact]
+    public async Task Two_entries_swapped_are_caught_by_their_stored_leaf_hashes()
+    {
+        await TamperAsync(SwapLeaves(1, 6));
+        AssertCaught("entry 1 (event ", "leaf hash", "altered or moved after it was logged");
+    }
+
+    [Fact]
+    public async Task Two_entries_swapped_with_the_whole_tree_rebuilt_to_match_are_caught_by_the_signed_checkpoint()
+    {
+        await TamperAsync(SwapLeaves(1, 6));
+        // A thorough forger recomputes every stored subtree from the reordered leaves.
+        var rows = await LedgerRows.ReadAsync(_kr);
+        var (store, range) = rows.Recompute();
+        var updates = new List<string>();
+        for (var level = 0; (range.Size >> level) > 0; level++)
+            for (ulong index = 0; index < range.Size >> level; index++)
+                updates.Add($"UPDATE fed.ledger_node SET hash = '\\x{store.Read(new NodeAddress(level, index)).ToHex()}' WHERE level = {level} AND node_index = {index};");
+        await TamperAsync(string.Join('\n', updates));
+        AssertCaught("checkpoint #1 (size 8", ": root", "the log was rewritten after this checkpoint was signed");
+    }
+
+    [Fact]
+    public async Task A_checkpoint_re_signed_with_another_key_is_caught()
+    {
+        var (forger, _) = Ed25519NoteSigner.GenerateKey("federation.node/kr-knpa/log");
+        using var key = Ed25519NoteSigner.Parse(forger);
+        await using (var conn = new NpgsqlConnection(PostgresServer.Admin(_kr.Database!)))
+        {
+            await conn.OpenAsync();
+            await using var read = new NpgsqlCommand("SELECT note FROM fed.ledger_checkpoint WHERE checkpoint_id = 1", conn);
+            var genuine = SignedCheckpoint.Parse((string)(await read.ExecuteScalarAsync())!);
+            var resigned = SignedCheckpoint.Sign(genuine.Checkpoint, key).ToString();
+            await TamperAsync($"UPDATE fed.ledger_checkpoint SET note = '{resigned.Replace("'", "''", StringComparison.Ordinal)}' WHERE checkpoint_id = 1");
+        }
+        AssertCaught("checkpoint #1 (size 8", "log signature", "re-signed with another key");
+    }
+
+    private static string SwapLeaves(int a, int b) => $"""
+        UPDATE fed.ledger_leaf SET leaf_index = 1000000 WHERE leaf_index = {a};
+        UPDATE fed.ledger_leaf SET leaf_index = {a} WHERE leaf_index = {b};
+        UPDATE fed.ledger_leaf SET leaf_index = {b} WHERE leaf_index = 1000000;
+        """;
+
+    /// <summary>Runs <paramref name="sql"/> as a superuser with every trigger off (session_replication_role = replica).</summary>
+    private async Task TamperAsync(string sql)
+    {
+        await using var conn = new NpgsqlConnection(PostgresServer.Admin(_kr.Database!));
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"SET session_replication_role = replica;\n{sql};\nRESET session_replication_role;", conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private void AssertCaught(params string[] fragments)
+    {
+        var export = _audit.Export(_kr);
+        Assert.True(export.Exit == 0, export.Err);
+        var (exit, _, error) = _audit.Verify();
+        Assert.Equal(1, exit);
+        Assert.StartsWith("fedaudit: FAILED: ", error, StringComparison.Ordinal);
+        foreach (var fragment in fragments) Assert.Contains(fragment, error, StringComparison.Ordinal);
+    }
+}
