@@ -1,0 +1,71 @@
+namespace Federation.Core.Matching;
+
+/// <summary>
+/// Computes PDQ hashes of encoded images at full resolution (no pre-resize), bit-identical to the reference
+/// core, the Java port and the <c>pdqhash</c> binding HMA uses. Policy points are in <c>docs/pdq.md</c>.
+/// Stateless and safe to share between threads.
+/// </summary>
+public sealed class PdqHasher
+{
+    /// <summary>50 megapixels: above any phone camera's still, and 400 MB of working memory at most.</summary>
+    public const long DefaultMaxPixels = 50_000_000;
+
+    // The RGBA buffer has to fit one array.
+    private const long LargestMaxPixels = int.MaxValue / 4;
+
+    public PdqHasher(long maxPixels = DefaultMaxPixels)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPixels, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxPixels, LargestMaxPixels);
+        MaxPixels = maxPixels;
+    }
+
+    /// <summary>Images whose header declares more pixels than this are refused before any pixel is decoded.</summary>
+    public long MaxPixels { get; }
+
+    /// <summary>Hashes the first frame of an encoded image read from a seekable stream.</summary>
+    /// <exception cref="ImageRejectedException">Not an image, truncated, corrupt, or over <see cref="MaxPixels"/>.</exception>
+    public PdqResult Hash(Stream encodedImage)
+    {
+        var dct = DecodeToDct(encodedImage, out var quality);
+        return new PdqResult(dct is null ? PdqHash.Zero : PdqAlgorithm.ToHash(dct), quality);
+    }
+
+    /// <inheritdoc cref="Hash(Stream)"/>
+    public PdqResult Hash(byte[] encodedImage) => Hash(new MemoryStream(encodedImage, writable: false));
+
+    /// <summary>
+    /// The hashes of the image under all eight rotations and flips, computed from one decode in the DCT domain
+    /// (as the reference does), for matching media that was turned or mirrored.
+    /// </summary>
+    public PdqDihedralHashes HashDihedral(Stream encodedImage)
+    {
+        var dct = DecodeToDct(encodedImage, out var quality);
+        var hashes = Enum.GetValues<PdqTransform>()
+            .Select(t => dct is null ? PdqHash.Zero : PdqAlgorithm.ToHash(PdqAlgorithm.Transform(dct, t)))
+            .ToArray();
+        return new PdqDihedralHashes(hashes, quality);
+    }
+
+    /// <summary>The hash of an already-decoded luma plane (row-major, <paramref name="rows"/> × <paramref name="cols"/>), which is overwritten.</summary>
+    internal static PdqResult HashLuma(float[] luma, int rows, int cols)
+    {
+        var dct = DctOrNull(luma, rows, cols, out var quality);
+        return new PdqResult(dct is null ? PdqHash.Zero : PdqAlgorithm.ToHash(dct), quality);
+    }
+
+    private float[]? DecodeToDct(Stream encodedImage, out int quality)
+    {
+        ArgumentNullException.ThrowIfNull(encodedImage);
+        var luma = LumaDecoder.Decode(encodedImage, MaxPixels, out var rows, out var cols);
+        return DctOrNull(luma, rows, cols, out quality);
+    }
+
+    // Null for an image below the reference's minimum size, whose hash is all zeros with quality 0.
+    private static float[]? DctOrNull(float[] luma, int rows, int cols, out int quality)
+    {
+        quality = 0;
+        if (rows < PdqAlgorithm.MinimumDimension || cols < PdqAlgorithm.MinimumDimension) return null;
+        return PdqAlgorithm.Dct16FromLuma(luma, rows, cols, out quality);
+    }
+}
