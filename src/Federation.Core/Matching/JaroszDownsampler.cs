@@ -18,7 +18,7 @@ internal static class JaroszDownsampler
     public const int OutputSize = 64;
 
     /// <summary>Downsamples <paramref name="luma"/> (row-major, overwritten) into <paramref name="output"/> (64×64).</summary>
-    public static void Downsample(float[] luma, int rows, int cols, Span<float> output)
+    public static void Downsample(Span<float> luma, int rows, int cols, Span<float> output)
     {
         var rowWindow = WindowSize(cols);
         var colWindow = WindowSize(rows);
@@ -26,21 +26,18 @@ internal static class JaroszDownsampler
         var sampleCols = SamplePositions(cols);
 
         // Pass 1, in full: luma -> scratch along rows, scratch -> luma along columns.
-        var scratch = GC.AllocateUninitializedArray<float>(luma.Length);
+        using var scratchBuffer = new PooledBuffer<float>(rows * cols);
+        var scratch = scratchBuffer.Span;
         var rowBox = new BoxWindow(cols, rowWindow);
-        for (var r = 0; r < rows; r++)
-            rowBox.Apply(luma.AsSpan(r * cols, cols), scratch.AsSpan(r * cols, cols));
+        rowBox.AlongRows(luma, scratch, rows);
         BoxAlongColumns(scratch, luma, rows, cols, colWindow);
 
         // Pass 2, only where decimation samples: row boxes at the sampled columns, packed rows x 64 ...
+        rowBox.RowRunningSums(luma, scratch, rows);
         var sampled = new float[rows * OutputSize];
-        var sums = new float[cols];
         for (var r = 0; r < rows; r++)
-        {
-            rowBox.RunningSums(luma.AsSpan(r * cols, cols), sums);
             for (var k = 0; k < OutputSize; k++)
-                sampled[r * OutputSize + k] = sums[sampleCols[k]] / rowBox.Divisors[sampleCols[k]];
-        }
+                sampled[r * OutputSize + k] = scratch[r * cols + sampleCols[k]] / rowBox.Divisors[sampleCols[k]];
         // ... then column boxes over those 64 columns, read at the sampled rows.
         var filtered = new float[rows * OutputSize];
         BoxAlongColumns(sampled, filtered, rows, OutputSize, colWindow);
@@ -64,7 +61,7 @@ internal static class JaroszDownsampler
     /// The reference box along columns, for every column at once: row by row, one running sum per column. Each
     /// column sees exactly the adds, subtracts and divisions of the reference's strided <c>box1DFloat</c>.
     /// </summary>
-    private static void BoxAlongColumns(float[] input, float[] output, int rows, int cols, int window)
+    private static void BoxAlongColumns(ReadOnlySpan<float> input, Span<float> output, int rows, int cols, int window)
     {
         var box = new BoxWindow(rows, window);
         var sums = new float[cols];
@@ -72,22 +69,22 @@ internal static class JaroszDownsampler
         var removes = 0;  // next row to subtract
         var writes = 0;   // next row to write
         for (var i = 0; i < box.LeadIn; i++)
-            Add(sums, input.AsSpan(reads++ * cols, cols));
+            Add(sums, input.Slice(reads++ * cols, cols));
         for (var i = 0; i < box.Growing; i++)
         {
-            Add(sums, input.AsSpan(reads++ * cols, cols));
-            Divide(sums, box.Divisors[writes], output.AsSpan(writes++ * cols, cols));
+            Add(sums, input.Slice(reads++ * cols, cols));
+            Divide(sums, box.Divisors[writes], output.Slice(writes++ * cols, cols));
         }
         for (var i = 0; i < box.Full; i++)
         {
-            Add(sums, input.AsSpan(reads++ * cols, cols));
-            Subtract(sums, input.AsSpan(removes++ * cols, cols));
-            Divide(sums, box.Divisors[writes], output.AsSpan(writes++ * cols, cols));
+            Add(sums, input.Slice(reads++ * cols, cols));
+            Subtract(sums, input.Slice(removes++ * cols, cols));
+            Divide(sums, box.Divisors[writes], output.Slice(writes++ * cols, cols));
         }
         for (var i = 0; i < box.Shrinking; i++)
         {
-            Subtract(sums, input.AsSpan(removes++ * cols, cols));
-            Divide(sums, box.Divisors[writes], output.AsSpan(writes++ * cols, cols));
+            Subtract(sums, input.Slice(removes++ * cols, cols));
+            Divide(sums, box.Divisors[writes], output.Slice(writes++ * cols, cols));
         }
     }
 

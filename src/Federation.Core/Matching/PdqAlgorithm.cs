@@ -21,11 +21,11 @@ internal static class PdqAlgorithm
     /// The 16×16 DCT coefficients and quality of an image given as row-major luma. <paramref name="luma"/> is
     /// used as scratch. The image must be at least <see cref="MinimumDimension"/> on each side.
     /// </summary>
-    public static float[] Dct16FromLuma(float[] luma, int rows, int cols, out int quality)
+    public static float[] Dct16FromLuma(Span<float> luma, int rows, int cols, out int quality)
     {
         var image = new float[Size * Size];
         if (rows == Size && cols == Size)
-            luma.AsSpan(0, Size * Size).CopyTo(image); // the reference skips the filter at exactly 64×64
+            luma[..(Size * Size)].CopyTo(image); // the reference skips the filter at exactly 64×64
         else
             JaroszDownsampler.Downsample(luma, rows, cols, image);
         quality = Quality(image);

@@ -48,7 +48,7 @@ public sealed class PdqHasher
     }
 
     /// <summary>The hash of an already-decoded luma plane (row-major, <paramref name="rows"/> × <paramref name="cols"/>), which is overwritten.</summary>
-    internal static PdqResult HashLuma(float[] luma, int rows, int cols)
+    internal static PdqResult HashLuma(Span<float> luma, int rows, int cols)
     {
         var dct = DctOrNull(luma, rows, cols, out var quality);
         return new PdqResult(dct is null ? PdqHash.Zero : PdqAlgorithm.ToHash(dct), quality);
@@ -57,12 +57,12 @@ public sealed class PdqHasher
     private float[]? DecodeToDct(Stream encodedImage, out int quality)
     {
         ArgumentNullException.ThrowIfNull(encodedImage);
-        var luma = LumaDecoder.Decode(encodedImage, MaxPixels, out var rows, out var cols);
-        return DctOrNull(luma, rows, cols, out quality);
+        using var luma = LumaDecoder.Decode(encodedImage, MaxPixels, out var rows, out var cols);
+        return DctOrNull(luma.Span, rows, cols, out quality);
     }
 
     // Null for an image below the reference's minimum size, whose hash is all zeros with quality 0.
-    private static float[]? DctOrNull(float[] luma, int rows, int cols, out int quality)
+    private static float[]? DctOrNull(Span<float> luma, int rows, int cols, out int quality)
     {
         quality = 0;
         if (rows < PdqAlgorithm.MinimumDimension || cols < PdqAlgorithm.MinimumDimension) return null;
