@@ -67,16 +67,23 @@ public sealed class MatchIndex<TEntry> : IDisposable where TEntry : IEquatable<T
         Write(() => Insert(entry));
     }
 
-    /// <summary>Indexes many entries under one lock (start-up, or a whole release). All are checked before any is added.</summary>
-    public void AddRange(IEnumerable<MatchEntry<TEntry>> entries)
+    /// <summary>
+    /// Indexes many entries under one lock (start-up, or a whole release), sizing the PDQ buckets once for all of
+    /// them. All are checked before any is added. The collection is read twice and never copied, so a caller
+    /// can stream ten million entries through a lazily computed list.
+    /// </summary>
+    public void AddRange(IReadOnlyCollection<MatchEntry<TEntry>> entries)
     {
-        var all = entries.ToList();
-        all.ForEach(Check);
-        var pdqHashes = all.Where(e => e.Signals.Pdq is not null).Select(e => e.Signals.Pdq!.Value.Hash).ToList();
+        var growth = new PdqBucketGrowth();
+        foreach (var entry in entries)
+        {
+            Check(entry);
+            if (entry.Signals.Pdq is { } pdq) growth.Count(pdq.Hash);
+        }
         Write(() =>
         {
-            _pdq.Reserve(pdqHashes);
-            all.ForEach(Insert);
+            _pdq.Reserve(growth);
+            foreach (var entry in entries) Insert(entry);
         });
     }
 

@@ -23,9 +23,9 @@ internal static class PdqChunks
     public const int DirectoryBits = 16;
     public const int DirectorySize = 1 << DirectoryBits;
 
-    /// <summary>Bits left in a posting for the chunk's low part, below the slot number.</summary>
-    public const int PostingLowBits = 6;
-    public const int MaxSlots = 1 << (32 - PostingLowBits);
+    /// <summary>A posting is the chunk's low bits (at most 6) above a slot number of this many bits.</summary>
+    public const int SlotBits = 26;
+    public const int MaxSlots = 1 << SlotBits;
 
     private static readonly int[] Starts = [0, 22, 44, 66, 88, 110, 132, 154, 176, 196, 216, 236];
     private static readonly int[] Lengths = [22, 22, 22, 22, 22, 22, 22, 22, 20, 20, 20, 20];

@@ -9,9 +9,9 @@ namespace Federation.Core.Matching;
 /// </summary>
 /// <remarks>
 /// Storage per entry: its hash (32 bytes) in a paged array, its list number and its entry, and one 4-byte
-/// posting in each of the 12 chunk tables. A posting is the slot number shifted left by 6, or'ed with the
-/// chunk's bits below the bucket, so a probe rejects most of a bucket without touching the hash array. That is
-/// about 80 bytes per hash, so 10⁷ hashes take well under a gigabyte, with no object per entry.
+/// posting in each of the 12 chunk tables. A posting is the chunk's bits below the bucket (up to 6) over a
+/// 26-bit slot number, so a probe rejects most of a bucket without touching the hash array. That is about
+/// 90 bytes per hash, so 10⁷ hashes take well under a gigabyte, with no object per entry.
 /// </remarks>
 internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
 {
@@ -22,7 +22,7 @@ internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
     private readonly PostingBucket[][] _tables = new PostingBucket[PdqChunks.Count][];
     private int _slotCount; // slots ever handed out, live or free
 
-    private const uint PostingLowMask = (1u << PdqChunks.PostingLowBits) - 1;
+    private const uint SlotMask = (1u << PdqChunks.SlotBits) - 1;
 
     public PdqMultiIndex()
     {
@@ -42,25 +42,20 @@ internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
         for (var c = 0; c < PdqChunks.Count; c++)
         {
             var (bucket, posting) = Locate(hash, c, slot);
-            _tables[c][bucket].Append(posting);
+            _tables[c][bucket].Insert(posting);
         }
         return true;
     }
 
     /// <summary>
     /// Makes room for hashes about to be added, so that a bulk load sizes each bucket once, exactly, instead of
-    /// doubling it as it fills (which would leave a third of the posting memory unused).
+    /// doubling it as it fills (which would leave about a third of the posting memory unused).
     /// </summary>
-    public void Reserve(IReadOnlyCollection<PdqHash> hashes)
+    public void Reserve(PdqBucketGrowth growth)
     {
-        var growth = new int[PdqChunks.DirectorySize];
         for (var c = 0; c < PdqChunks.Count; c++)
-        {
-            Array.Clear(growth);
-            foreach (var hash in hashes) growth[Locate(hash, c, 0).Bucket]++;
-            for (var b = 0; b < growth.Length; b++)
-                if (growth[b] > 0) _tables[c][b].Reserve(growth[b]);
-        }
+            for (var b = 0; b < PdqChunks.DirectorySize; b++)
+                if (growth[c, b] > 0) _tables[c][b].Reserve(growth[c, b]);
     }
 
     public bool Remove(ushort list, TEntry entry, PdqHash hash)
@@ -98,19 +93,33 @@ internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
                 var flip = PdqChunks.FlipMasks[m];
                 var spare = radii[c] - BitOperations.PopCount((uint)flip); // flips left for the low bits
                 ref var bucket = ref table[directory ^ flip];
-                for (var i = 0; i < bucket.Count; i++)
+                if (bucket.Count == 0) continue;
+                // With no flips left the low bits must be equal: that is one run of the sorted bucket. Otherwise
+                // reading the whole bucket (a few hundred words) beats looking up every low value within reach.
+                var first = spare == 0 ? bucket.LowerBound(low << PdqChunks.SlotBits) : 0;
+                for (var i = first; i < bucket.Count; i++)
                 {
                     var posting = bucket.Postings[i];
-                    if (BitOperations.PopCount((posting ^ low) & ((1u << lowBits) - 1)) > spare) continue;
-                    var slot = (int)(posting >> PdqChunks.PostingLowBits);
-                    var hash = _hashes[slot];
-                    var distance = query.DistanceTo(hash);
-                    if (distance > threshold || distance > listThresholds[_lists[slot]]) continue;
-                    if (FoundInEarlierChunk(query, hash, c, radii)) continue;
-                    onMatch(_lists[slot], _entries[slot], distance);
+                    var lowDistance = BitOperations.PopCount((posting >> PdqChunks.SlotBits) ^ low);
+                    if (lowDistance > spare)
+                    {
+                        if (spare == 0) break; // past the run
+                        continue;
+                    }
+                    Verify(query, threshold, listThresholds, onMatch, c, radii, (int)(posting & SlotMask));
                 }
             }
         }
+    }
+
+    private void Verify(in PdqHash query, int threshold, IReadOnlyList<int> listThresholds, Action<ushort, TEntry, int> onMatch,
+        int chunk, int[] radii, int slot)
+    {
+        var hash = _hashes[slot];
+        var distance = query.DistanceTo(hash);
+        if (distance > threshold || distance > listThresholds[_lists[slot]]) return;
+        if (FoundInEarlierChunk(query, hash, chunk, radii)) return;
+        onMatch(_lists[slot], _entries[slot], distance);
     }
 
     // A hash within reach of several chunks turns up once per chunk; report it only from the first.
@@ -123,13 +132,11 @@ internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
 
     private int Find(ushort list, TEntry entry, PdqHash hash)
     {
-        var (bucket, probe) = Locate(hash, 0, 0);
+        var (bucket, probe) = Locate(hash, 0, 0); // slot 0: the first posting of the run with these low bits
         ref var candidates = ref _tables[0][bucket];
-        for (var i = 0; i < candidates.Count; i++)
+        for (var i = candidates.LowerBound(probe); i < candidates.Count && (candidates.Postings[i] & ~SlotMask) == probe; i++)
         {
-            var posting = candidates.Postings[i];
-            if (((posting ^ probe) & PostingLowMask) != 0) continue;
-            var slot = (int)(posting >> PdqChunks.PostingLowBits);
+            var slot = (int)(candidates.Postings[i] & SlotMask);
             if (_hashes[slot] == hash && _lists[slot] == list && _entries[slot].Equals(entry)) return slot;
         }
         return -1;
@@ -139,7 +146,7 @@ internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
     {
         var value = PdqChunks.Value(hash, chunk);
         var lowBits = PdqChunks.LowBits(chunk);
-        return ((int)(value >> lowBits), ((uint)slot << PdqChunks.PostingLowBits) | (value & ((1u << lowBits) - 1)));
+        return ((int)(value >> lowBits), ((value & ((1u << lowBits) - 1)) << PdqChunks.SlotBits) | (uint)slot);
     }
 
     private int NewSlot()

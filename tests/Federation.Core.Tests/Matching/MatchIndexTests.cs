@@ -87,7 +87,7 @@ public class MatchIndexTests
         var needles = Vectors.Lines("upstream/pdq/data/reg-test-input/needles.txt").Select(PdqHash.Parse).ToArray();
         var expected = Vectors.Rows("needles-haystack-matches.tsv").Select(row => $"{row[0]} {row[1]} {row[2]}").Order().ToArray();
         using var index = new MatchIndex<int>(defaultPdqThreshold: 32);
-        index.AddRange(haystack.Select((hash, i) => Pdq("haystack", i + 1, hash)));
+        index.AddRange(haystack.Select((hash, i) => Pdq("haystack", i + 1, hash)).ToList());
 
         var found = needles.SelectMany((needle, n) => index.Match(new MediaSignals(Pdq: Some.Matchable(needle)))
             .Select(hit => $"{n + 1} {hit.Entry} {hit.Distance}")).Order().ToArray();
@@ -113,7 +113,7 @@ public class MatchIndexTests
             foreach (var distance in new[] { 0, 1, threshold / 2, threshold - 1, threshold, threshold, threshold + 1, threshold + 2, 64 })
                 if (distance >= 0) entries.Add((entries.Count, Some.PdqHashAt(query, distance, random)));
         using var index = new MatchIndex<int>(threshold);
-        index.AddRange(entries.Select(e => Pdq("list", e.Id, e.Hash)));
+        index.AddRange(entries.Select(e => Pdq("list", e.Id, e.Hash)).ToList());
 
         foreach (var query in queries)
         {
