@@ -68,22 +68,18 @@ public sealed class MatchIndex<TEntry> : IDisposable where TEntry : IEquatable<T
     }
 
     /// <summary>
-    /// Indexes many entries under one lock (start-up, or a whole release), sizing the PDQ buckets once for all of
-    /// them. All are checked before any is added. The collection is read twice and never copied, so a caller
-    /// can stream ten million entries through a lazily computed list.
+    /// Indexes many entries under one lock (start-up, or a whole release), building the PDQ tables in bulk.
+    /// All are checked before any is added. The collection is enumerated three times and never copied, so a
+    /// caller can stream ten million entries through a lazily computed collection.
     /// </summary>
     public void AddRange(IReadOnlyCollection<MatchEntry<TEntry>> entries)
     {
-        var growth = new PdqBucketGrowth();
-        foreach (var entry in entries)
-        {
-            Check(entry);
-            if (entry.Signals.Pdq is { } pdq) growth.Count(pdq.Hash);
-        }
+        foreach (var entry in entries) Check(entry);
         Write(() =>
         {
-            _pdq.Reserve(growth);
-            foreach (var entry in entries) Insert(entry);
+            foreach (var entry in entries) Insert(entry with { Signals = entry.Signals with { Pdq = null } });
+            _pdq.AddRange(entries.Where(e => e.Signals.Pdq is not null)
+                .Select(e => (_listNumbers[e.ListId], e.Entry, e.Signals.Pdq!.Value.Hash)));
         });
     }
 

@@ -9,9 +9,10 @@ namespace Federation.Core.Matching;
 /// </summary>
 /// <remarks>
 /// Storage per entry: its hash (32 bytes) in a paged array, its list number and its entry, and one 4-byte
-/// posting in each of the 12 chunk tables. A posting is the chunk's bits below the bucket (up to 6) over a
-/// 26-bit slot number, so a probe rejects most of a bucket without touching the hash array. That is about
-/// 90 bytes per hash, so 10⁷ hashes take well under a gigabyte, with no object per entry.
+/// posting in each of the 11 chunk tables. A posting is the chunk's 7 bits below the bucket over a 25-bit slot
+/// number, so a probe rejects most of a bucket without touching the hash array, and an index holds at most
+/// 2²⁵ (33 million) hashes. That is under 90 bytes per hash, so 10⁷ hashes take well under a gigabyte, with
+/// no object per entry.
 /// </remarks>
 internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
 {
@@ -26,7 +27,7 @@ internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
 
     public PdqMultiIndex()
     {
-        for (var c = 0; c < PdqChunks.Count; c++) _tables[c] = new PostingBucket[PdqChunks.DirectorySize];
+        for (var c = 0; c < PdqChunks.Count; c++) _tables[c] = new PostingBucket[PdqChunks.DirectorySize(c)];
     }
 
     public int Count => _slotCount - _freeSlots.Count;
@@ -48,14 +49,75 @@ internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
     }
 
     /// <summary>
-    /// Makes room for hashes about to be added, so that a bulk load sizes each bucket once, exactly, instead of
-    /// doubling it as it fills (which would leave about a third of the posting memory unused).
+    /// Adds a batch, skipping entries already indexed or repeated within the batch, and returns how many it added.
+    /// Each chunk table is filled in one pass over the batch (one table hot in cache at a time), with every
+    /// bucket grown once to its exact size and sorted once, instead of one sorted insert per posting.
     /// </summary>
-    public void Reserve(PdqBucketGrowth growth)
+    public int AddRange(IEnumerable<(ushort List, TEntry Entry, PdqHash Hash)> items)
     {
-        for (var c = 0; c < PdqChunks.Count; c++)
-            for (var b = 0; b < PdqChunks.DirectorySize; b++)
-                if (growth[c, b] > 0) _tables[c][b].Reserve(growth[c, b]);
+        var added = new List<int>();
+        foreach (var (list, entry, hash) in items)
+        {
+            if (Find(list, entry, hash) >= 0) continue; // the buckets do not hold this batch yet
+            var slot = NewSlot();
+            _hashes[slot] = hash;
+            _entries[slot] = entry;
+            _lists[slot] = list;
+            added.Add(slot);
+        }
+        AppendSorted(0, added);
+        var kept = DropRepeats(added); // chunk 0 now holds the batch, so repeats within it sit side by side
+        for (var c = 1; c < PdqChunks.Count; c++) AppendSorted(c, kept);
+        return kept.Count;
+    }
+
+    private void AppendSorted(int chunk, List<int> slots)
+    {
+        var table = _tables[chunk];
+        var growth = new int[PdqChunks.DirectorySize(chunk)];
+        foreach (var slot in slots) growth[Locate(_hashes[slot], chunk, slot).Bucket]++;
+        for (var b = 0; b < growth.Length; b++)
+            if (growth[b] > 0) table[b].Reserve(growth[b]);
+        foreach (var slot in slots)
+        {
+            var (bucket, posting) = Locate(_hashes[slot], chunk, slot);
+            table[bucket].AppendUnsorted(posting);
+        }
+        for (var b = 0; b < growth.Length; b++)
+            if (growth[b] > 0) table[b].Sort();
+    }
+
+    // Two copies of one entry have the same chunk-0 bucket and low bits, so they share a run of that bucket.
+    // Old entries were never repeated and new ones repeating old ones were skipped, so any equal pair is new.
+    private List<int> DropRepeats(List<int> added)
+    {
+        var repeats = new HashSet<int>();
+        var table = _tables[0];
+        foreach (var bucket in added.Select(slot => Locate(_hashes[slot], 0, slot).Bucket).Distinct())
+        {
+            ref var postings = ref table[bucket];
+            for (var start = 0; start < postings.Count;)
+            {
+                var end = start + 1;
+                while (end < postings.Count && (postings.Postings[end] & ~SlotMask) == (postings.Postings[start] & ~SlotMask)) end++;
+                for (var i = start; i < end; i++)
+                    for (var j = i + 1; j < end; j++)
+                    {
+                        int a = (int)(postings.Postings[i] & SlotMask), b = (int)(postings.Postings[j] & SlotMask);
+                        if (!repeats.Contains(a) && _hashes[a] == _hashes[b] && _lists[a] == _lists[b] && _entries[a].Equals(_entries[b]))
+                            repeats.Add(b);
+                    }
+                start = end;
+            }
+        }
+        if (repeats.Count == 0) return added;
+        foreach (var slot in repeats)
+        {
+            var (bucket, posting) = Locate(_hashes[slot], 0, slot);
+            table[bucket].Remove(posting);
+            FreeSlot(slot);
+        }
+        return added.Where(slot => !repeats.Contains(slot)).ToList();
     }
 
     public bool Remove(ushort list, TEntry entry, PdqHash hash)
@@ -67,60 +129,95 @@ internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
             var (bucket, posting) = Locate(hash, c, slot);
             _tables[c][bucket].Remove(posting);
         }
+        FreeSlot(slot);
+        return true;
+    }
+
+    private void FreeSlot(int slot)
+    {
         _entries[slot] = default!; // let a reference-type entry be collected
         _freeSlots.Push(slot);
-        return true;
     }
 
     /// <summary>
     /// Every entry whose hash is within <paramref name="threshold"/> of <paramref name="query"/> and also within
     /// its own list's threshold (<paramref name="listThresholds"/>, indexed by list number).
     /// </summary>
+    /// <remarks>
+    /// At ten million hashes the time goes almost all into cache misses: a thousand bucket probes and a few
+    /// thousand candidate hashes, each at a random address. So the search first collects the candidates of
+    /// every chunk and only then reads their hashes, and it prefetches both kinds of address a batch ahead of
+    /// use, letting the memory system fetch many lines at once instead of one after another.
+    /// </remarks>
     public void Search(PdqHash query, int threshold, IReadOnlyList<int> listThresholds, Action<ushort, TEntry, int> onMatch)
     {
         var radii = PdqChunks.Radii(threshold);
-        for (var c = 0; c < PdqChunks.Count; c++)
+        var candidates = new CandidateList();
+        try
         {
-            if (radii[c] < 0) continue;
-            var value = PdqChunks.Value(query, c);
-            var lowBits = PdqChunks.LowBits(c);
-            var directory = (int)(value >> lowBits);
-            var low = value & ((1u << lowBits) - 1);
-            var table = _tables[c];
-            var masks = PdqChunks.MasksWithin[Math.Min(radii[c], PdqChunks.DirectoryBits)];
-            for (var m = 0; m < masks; m++)
+            for (var c = 0; c < PdqChunks.Count; c++)
+                if (radii[c] >= 0) CollectCandidates(query, c, radii[c], ref candidates);
+            for (var i = 0; i < candidates.Count; i++)
             {
-                var flip = PdqChunks.FlipMasks[m];
-                var spare = radii[c] - BitOperations.PopCount((uint)flip); // flips left for the low bits
-                ref var bucket = ref table[directory ^ flip];
-                if (bucket.Count == 0) continue;
-                // With no flips left the low bits must be equal: that is one run of the sorted bucket. Otherwise
-                // reading the whole bucket (a few hundred words) beats looking up every low value within reach.
-                var first = spare == 0 ? bucket.LowerBound(low << PdqChunks.SlotBits) : 0;
-                for (var i = first; i < bucket.Count; i++)
-                {
-                    var posting = bucket.Postings[i];
-                    var lowDistance = BitOperations.PopCount((posting >> PdqChunks.SlotBits) ^ low);
-                    if (lowDistance > spare)
-                    {
-                        if (spare == 0) break; // past the run
-                        continue;
-                    }
-                    Verify(query, threshold, listThresholds, onMatch, c, radii, (int)(posting & SlotMask));
-                }
+                if (i + PrefetchDistance < candidates.Count) Prefetch.Line(ref _hashes[candidates.Slot(i + PrefetchDistance)]);
+                var slot = candidates.Slot(i);
+                var hash = _hashes[slot];
+                var distance = query.DistanceTo(hash);
+                if (distance > threshold || distance > listThresholds[_lists[slot]]) continue;
+                if (FoundInEarlierChunk(query, hash, candidates.Chunk(i), radii)) continue;
+                onMatch(_lists[slot], _entries[slot], distance);
+            }
+        }
+        finally
+        {
+            candidates.Dispose();
+        }
+    }
+
+    private const int PrefetchDistance = 12;
+
+    /// <summary>The slots whose posting in this chunk is within <paramref name="radius"/> of the query's chunk.</summary>
+    private void CollectCandidates(in PdqHash query, int chunk, int radius, ref CandidateList candidates)
+    {
+        var value = PdqChunks.Value(query, chunk);
+        var lowBits = PdqChunks.LowBits(chunk);
+        var directory = (int)(value >> lowBits);
+        var low = value & ((1u << lowBits) - 1);
+        var table = _tables[chunk];
+        var flips = PdqChunks.FlipMasks(chunk);
+        var probes = PdqChunks.MasksWithin(chunk, radius);
+
+        // Two prefetch sweeps: the bucket headers, then (once a header is cached) the place in each bucket where
+        // the scan below will start.
+        for (var m = 0; m < probes; m++) Prefetch.Line(ref table[directory ^ flips[m]]);
+        for (var m = 0; m < probes; m++)
+        {
+            ref var bucket = ref table[directory ^ flips[m]];
+            if (bucket.Count > 0) Prefetch.Line(ref bucket.At(RunGuess(bucket, low, lowBits, radius - BitOperations.PopCount((uint)flips[m]))));
+        }
+
+        for (var m = 0; m < probes; m++)
+        {
+            ref var bucket = ref table[directory ^ flips[m]];
+            if (bucket.Count == 0) continue;
+            var spare = radius - BitOperations.PopCount((uint)flips[m]); // flips left for the low bits
+            // With no flips left the low bits must be equal: one run of the sorted bucket, found from an estimate
+            // of where it starts. Otherwise reading the whole bucket (a few hundred words) is the cheap way.
+            var first = spare == 0 ? bucket.RunStart(low << PdqChunks.SlotBits, RunGuess(bucket, low, lowBits, 0)) : 0;
+            for (var i = first; i < bucket.Count; i++)
+            {
+                var posting = bucket.At(i);
+                if (BitOperations.PopCount((posting >> PdqChunks.SlotBits) ^ low) <= spare)
+                    candidates.Add((int)(posting & SlotMask), chunk);
+                else if (spare == 0)
+                    break; // past the run
             }
         }
     }
 
-    private void Verify(in PdqHash query, int threshold, IReadOnlyList<int> listThresholds, Action<ushort, TEntry, int> onMatch,
-        int chunk, int[] radii, int slot)
-    {
-        var hash = _hashes[slot];
-        var distance = query.DistanceTo(hash);
-        if (distance > threshold || distance > listThresholds[_lists[slot]]) return;
-        if (FoundInEarlierChunk(query, hash, chunk, radii)) return;
-        onMatch(_lists[slot], _entries[slot], distance);
-    }
+    // Low bits are uniform over the bucket, so the run of `low` starts about low/2^lowBits of the way in.
+    private static int RunGuess(in PostingBucket bucket, uint low, int lowBits, int spare) =>
+        spare == 0 ? Math.Min((int)((low * (long)bucket.Count) >> lowBits), bucket.Count - 1) : 0;
 
     // A hash within reach of several chunks turns up once per chunk; report it only from the first.
     private static bool FoundInEarlierChunk(in PdqHash query, in PdqHash hash, int chunk, int[] radii)

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Federation.Core.Matching;
 
 /// <summary>
@@ -7,7 +10,7 @@ namespace Federation.Core.Matching;
 /// </summary>
 internal struct PostingBucket
 {
-    /// <summary>Null while the bucket is empty, so the 786,432 buckets of an empty index cost no arrays.</summary>
+    /// <summary>Null while the bucket is empty, so the million buckets of an empty index cost no arrays.</summary>
     public uint[] Postings;
     public int Count;
 
@@ -20,6 +23,11 @@ internal struct PostingBucket
         Count++;
     }
 
+    /// <summary>Appends without keeping the order; the caller restores it with <see cref="Sort"/>.</summary>
+    public void AppendUnsorted(uint posting) => Postings[Count++] = posting;
+
+    public void Sort() => Array.Sort(Postings, 0, Count);
+
     public void Reserve(int more)
     {
         if (Postings is null || Postings.Length < Count + more) Array.Resize(ref Postings, Count + more);
@@ -31,6 +39,22 @@ internal struct PostingBucket
         var at = LowerBound(posting);
         Array.Copy(Postings, at + 1, Postings, at, Count - at - 1);
         if (--Count == 0) Postings = null!;
+    }
+
+    /// <summary>Posting <paramref name="index"/>, which the caller keeps below <see cref="Count"/>.</summary>
+    /// <remarks>Unchecked: the array length sits on another cache line than the posting, and the probe loop
+    /// would pay a miss per bucket to read it.</remarks>
+    public readonly ref uint At(int index) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Postings), index);
+
+    /// <summary>
+    /// The index of the first posting not below <paramref name="value"/> (Count if none), walking from
+    /// <paramref name="guess"/>: near-constant time when the guess is good, a scan of the bucket at worst.
+    /// </summary>
+    public readonly int RunStart(uint value, int guess)
+    {
+        while (guess > 0 && At(guess - 1) >= value) guess--;
+        while (guess < Count && At(guess) < value) guess++;
+        return guess;
     }
 
     /// <summary>The index of the first posting not below <paramref name="value"/> (Count if none).</summary>

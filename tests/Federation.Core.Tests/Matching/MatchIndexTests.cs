@@ -99,8 +99,8 @@ public class MatchIndexTests
     [Theory]
     [InlineData(31, 200_000)]
     [InlineData(0, 20_000)]
+    [InlineData(10, 20_000)]
     [InlineData(11, 20_000)]
-    [InlineData(12, 20_000)]
     [InlineData(47, 20_000)]
     public void Returns_exactly_the_brute_force_answer_on_random_hashes_with_planted_near_duplicates(int threshold, int randomCount)
     {
@@ -208,6 +208,23 @@ public class MatchIndexTests
         Assert.Single(index.Match(new MediaSignals(Pdq: Some.Matchable(hash))));
         Assert.True(index.Remove(Pdq("a", 1, hash)));
         Assert.Empty(index.Match(new MediaSignals(Pdq: Some.Matchable(hash))));
+    }
+
+    [Fact]
+    public void A_batch_skips_entries_already_indexed_and_repeats_within_itself()
+    {
+        using var index = new MatchIndex<int>();
+        var old = Some.PdqHash(_random);
+        var repeated = Some.PdqHash(_random);
+        index.Add(Pdq("a", 1, old));
+
+        index.AddRange([Pdq("a", 1, old), Pdq("a", 2, repeated), Pdq("a", 2, repeated), Pdq("b", 2, repeated), Pdq("a", 2, repeated)]);
+
+        Assert.Equal(3, index.PdqCount);
+        Assert.Single(index.Match(new MediaSignals(Pdq: Some.Matchable(old))));
+        Assert.Equal(["a 2", "b 2"], index.Match(new MediaSignals(Pdq: Some.Matchable(repeated))).Select(h => $"{h.ListId} {h.Entry}"));
+        Assert.True(index.Remove(Pdq("a", 2, repeated)));
+        Assert.Equal(["b 2"], index.Match(new MediaSignals(Pdq: Some.Matchable(repeated))).Select(h => $"{h.ListId} {h.Entry}"));
     }
 
     [Fact]
