@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Federation.Core.Matching;
 using SkiaSharp;
 
@@ -14,30 +13,21 @@ internal static class PdqHashingBenchmark
         {
             var encoded = SyntheticPhoto(1000, 1000, format, quality);
             for (var i = 0; i < 20; i++) hasher.Hash(encoded); // warm-up: JIT tiers and native decoder state
-            var times = new double[iterations];
-            for (var i = 0; i < iterations; i++)
-            {
-                var started = Stopwatch.GetTimestamp();
-                hasher.Hash(encoded);
-                times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            }
-            var decodeOnly = MeasureDecode(encoded, iterations);
-            Console.WriteLine($"PDQ 1000x1000 {name,-8} ({encoded.Length / 1024} KiB): p50 {Stats.Percentile(times, 50):F2} ms, p99 {Stats.Percentile(times, 99):F2} ms (of which decode p50 {decodeOnly:F2} ms)");
+            var hashing = Timings.Of(iterations, () => hasher.Hash(encoded));
+            var decoding = Timings.Of(iterations, DecodeOnly(encoded));
+            Console.WriteLine($"PDQ of 1000x1000 {name} ({encoded.Length / 1024} KiB), decode included: {hashing.Summary()}");
+            Console.WriteLine($"  of which SkiaSharp decoding to RGBA alone: {decoding.Summary()}");
         }
     }
 
-    private static double MeasureDecode(byte[] encoded, int iterations)
+    private static Action DecodeOnly(byte[] encoded)
     {
-        var times = new double[iterations];
-        for (var i = 0; i < iterations; i++)
+        var pixels = new byte[1000 * 1000 * 4];
+        return () =>
         {
-            var started = Stopwatch.GetTimestamp();
             using var codec = SKCodec.Create(new MemoryStream(encoded));
-            var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-            codec.GetPixels(info, new byte[info.BytesSize]);
-            times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        }
-        return Stats.Percentile(times, 50);
+            codec.GetPixels(new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul), pixels);
+        };
     }
 
     // Smooth shapes plus mild noise, so the encoder and decoder work about as hard as on a photo.

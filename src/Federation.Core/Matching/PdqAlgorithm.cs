@@ -17,17 +17,9 @@ internal static class PdqAlgorithm
     // builds it: a float scale times a double cosine, rounded once to float.
     private static readonly float[] DctMatrix = BuildDctMatrix();
 
-    /// <summary>
-    /// The 16×16 DCT coefficients and quality of an image given as row-major luma. <paramref name="luma"/> is
-    /// used as scratch. The image must be at least <see cref="MinimumDimension"/> on each side.
-    /// </summary>
-    public static float[] Dct16FromLuma(Span<float> luma, int rows, int cols, out int quality)
+    /// <summary>The 16×16 DCT coefficients and the quality of a downsampled 64×64 image.</summary>
+    public static float[] Dct16(ReadOnlySpan<float> image, out int quality)
     {
-        var image = new float[Size * Size];
-        if (rows == Size && cols == Size)
-            luma[..(Size * Size)].CopyTo(image); // the reference skips the filter at exactly 64×64
-        else
-            JaroszDownsampler.Downsample(luma, rows, cols, image);
         quality = Quality(image);
         return Dct64To16(image);
     }

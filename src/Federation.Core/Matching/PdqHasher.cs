@@ -47,25 +47,39 @@ public sealed class PdqHasher
         return new PdqDihedralHashes(hashes, quality);
     }
 
-    /// <summary>The hash of an already-decoded luma plane (row-major, <paramref name="rows"/> × <paramref name="cols"/>), which is overwritten.</summary>
-    internal static PdqResult HashLuma(Span<float> luma, int rows, int cols)
+    /// <summary>The hash of an already-decoded luma plane (row-major, <paramref name="rows"/> × <paramref name="cols"/>).</summary>
+    internal static PdqResult HashLuma(float[] luma, int rows, int cols)
     {
-        var dct = DctOrNull(luma, rows, cols, out var quality);
+        var dct = Dct16(rows, cols, (block, first, count) => luma.AsSpan(first * cols, count * cols).CopyTo(block), out var quality);
         return new PdqResult(dct is null ? PdqHash.Zero : PdqAlgorithm.ToHash(dct), quality);
     }
 
     private float[]? DecodeToDct(Stream encodedImage, out int quality)
     {
         ArgumentNullException.ThrowIfNull(encodedImage);
-        using var luma = LumaDecoder.Decode(encodedImage, MaxPixels, out var rows, out var cols);
-        return DctOrNull(luma.Span, rows, cols, out quality);
+        using var image = LumaRows.Open(encodedImage, MaxPixels, JaroszDownsampler.GroupRows);
+        return Dct16(image.Rows, image.Cols, (block, _, count) => image.Read(block, count), out quality);
     }
 
-    // Null for an image below the reference's minimum size, whose hash is all zeros with quality 0.
-    private static float[]? DctOrNull(Span<float> luma, int rows, int cols, out int quality)
+    /// <summary>
+    /// Streams the image's rows, a group at a time, through the downsampler and returns the DCT, or null for an
+    /// image below the reference's minimum size (whose hash is all zeros with quality 0; its rows are still
+    /// read, so that a damaged tiny image is refused like any other).
+    /// </summary>
+    private static float[]? Dct16(int rows, int cols, ReadRows read, out int quality)
     {
         quality = 0;
-        if (rows < PdqAlgorithm.MinimumDimension || cols < PdqAlgorithm.MinimumDimension) return null;
-        return PdqAlgorithm.Dct16FromLuma(luma, rows, cols, out quality);
+        var hashable = rows >= PdqAlgorithm.MinimumDimension && cols >= PdqAlgorithm.MinimumDimension;
+        using var downsampler = hashable ? new JaroszDownsampler(rows, cols) : null;
+        using var block = new PooledBuffer<float>(JaroszDownsampler.GroupRows * cols);
+        for (var first = 0; first < rows; first += JaroszDownsampler.GroupRows)
+        {
+            var count = Math.Min(JaroszDownsampler.GroupRows, rows - first);
+            read(block.Span, first, count);
+            downsampler?.Push(block.Span, count);
+        }
+        return downsampler is null ? null : PdqAlgorithm.Dct16(downsampler.Finish(), out quality);
     }
+
+    private delegate void ReadRows(Span<float> block, int first, int count);
 }

@@ -187,13 +187,13 @@ internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
         var flips = PdqChunks.FlipMasks(chunk);
         var probes = PdqChunks.MasksWithin(chunk, radius);
 
-        // Two prefetch sweeps: the bucket headers, then (once a header is cached) the place in each bucket where
-        // the scan below will start.
+        // Two prefetch sweeps: the bucket headers, then (once a header is cached) where the query's own low bits
+        // sit in each bucket, which is where most probes read.
         for (var m = 0; m < probes; m++) Prefetch.Line(ref table[directory ^ flips[m]]);
         for (var m = 0; m < probes; m++)
         {
             ref var bucket = ref table[directory ^ flips[m]];
-            if (bucket.Count > 0) Prefetch.Line(ref bucket.At(RunGuess(bucket, low, lowBits, radius - BitOperations.PopCount((uint)flips[m]))));
+            if (bucket.Count > 0) Prefetch.Line(ref bucket.At(RunGuess(bucket, low, lowBits)));
         }
 
         for (var m = 0; m < probes; m++)
@@ -201,23 +201,42 @@ internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
             ref var bucket = ref table[directory ^ flips[m]];
             if (bucket.Count == 0) continue;
             var spare = radius - BitOperations.PopCount((uint)flips[m]); // flips left for the low bits
-            // With no flips left the low bits must be equal: one run of the sorted bucket, found from an estimate
-            // of where it starts. Otherwise reading the whole bucket (a few hundred words) is the cheap way.
-            var first = spare == 0 ? bucket.RunStart(low << PdqChunks.SlotBits, RunGuess(bucket, low, lowBits, 0)) : 0;
-            for (var i = first; i < bucket.Count; i++)
+            // With at most one flip left, the low bits take one of up to eight values: read just those runs of the
+            // sorted bucket, each found from an estimate of where it starts. With more, read the whole bucket.
+            if (spare == 0)
             {
-                var posting = bucket.At(i);
-                if (BitOperations.PopCount((posting >> PdqChunks.SlotBits) ^ low) <= spare)
-                    candidates.Add((int)(posting & SlotMask), chunk);
-                else if (spare == 0)
-                    break; // past the run
+                CollectRun(ref bucket, low, lowBits, chunk, ref candidates);
+            }
+            else if (spare == 1)
+            {
+                CollectRun(ref bucket, low, lowBits, chunk, ref candidates);
+                for (var k = 0; k < lowBits; k++) CollectRun(ref bucket, low ^ (1u << k), lowBits, chunk, ref candidates);
+            }
+            else
+            {
+                for (var i = 0; i < bucket.Count; i++)
+                {
+                    var posting = bucket.At(i);
+                    if (BitOperations.PopCount((posting >> PdqChunks.SlotBits) ^ low) <= spare)
+                        candidates.Add((int)(posting & SlotMask), chunk);
+                }
             }
         }
     }
 
+    private static void CollectRun(ref PostingBucket bucket, uint low, int lowBits, int chunk, ref CandidateList candidates)
+    {
+        for (var i = bucket.RunStart(low << PdqChunks.SlotBits, RunGuess(bucket, low, lowBits)); i < bucket.Count; i++)
+        {
+            var posting = bucket.At(i);
+            if (posting >> PdqChunks.SlotBits != low) break;
+            candidates.Add((int)(posting & SlotMask), chunk);
+        }
+    }
+
     // Low bits are uniform over the bucket, so the run of `low` starts about low/2^lowBits of the way in.
-    private static int RunGuess(in PostingBucket bucket, uint low, int lowBits, int spare) =>
-        spare == 0 ? Math.Min((int)((low * (long)bucket.Count) >> lowBits), bucket.Count - 1) : 0;
+    private static int RunGuess(in PostingBucket bucket, uint low, int lowBits) =>
+        Math.Min((int)((low * (long)bucket.Count) >> lowBits), bucket.Count - 1);
 
     // A hash within reach of several chunks turns up once per chunk; report it only from the first.
     private static bool FoundInEarlierChunk(in PdqHash query, in PdqHash hash, int chunk, int[] radii)

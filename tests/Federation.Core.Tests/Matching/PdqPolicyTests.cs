@@ -104,7 +104,7 @@ public class PdqPolicyTests
     {
         using var bitmap = SKBitmap.Decode(png, new SKImageInfo(96, 64, SKColorType.Rgba8888, SKAlphaType.Premul));
         var luma = new float[96 * 64];
-        LumaDecoder.ToLuma(bitmap.GetPixelSpan(), luma);
+        LumaRows.ToLuma(bitmap.GetPixelSpan(), luma);
         return PdqHasher.HashLuma(luma, 64, 96);
     }
 }
