@@ -7,7 +7,10 @@ namespace Federation.Core.Matching;
 /// </summary>
 public sealed class PdqHasher
 {
-    /// <summary>50 megapixels: above any phone camera's still, and 400 MB of working memory at most.</summary>
+    /// <summary>
+    /// 50 megapixels: above a phone camera's still. A JPEG streams through in a few megabytes whatever its size;
+    /// other formats are decoded whole, 200 MB at this limit.
+    /// </summary>
     public const long DefaultMaxPixels = 50_000_000;
 
     // The RGBA buffer has to fit one array.

@@ -76,6 +76,20 @@ public class PdqHostileInputTests
     }
 
     [Fact]
+    public void Hashes_a_12_megapixel_jpeg_in_a_few_megabytes()
+    {
+        // A JPEG streams through the filter scanline by scanline; a full-size float plane alone would be 48 MB.
+        var photo = File.ReadAllBytes(Vectors.Path("upstream/pdq/data/reg-test-input/exif-rotn/exif-rotn-1.jpg"));
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+
+        var result = Hasher.Hash(photo);
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        Assert.Equal(100, result.Quality);
+        Assert.True(allocated < 8_000_000, $"allocated {allocated:N0} bytes for a 4032x3024 JPEG");
+    }
+
+    [Fact]
     public void The_pixel_limit_is_configurable_and_inclusive()
     {
         var image = File.ReadAllBytes(Vectors.Path("synthetic/s03-64x64-gray-gradient.png"));
