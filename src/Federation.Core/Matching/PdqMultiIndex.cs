@@ -144,10 +144,10 @@ internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
     /// its own list's threshold (<paramref name="listThresholds"/>, indexed by list number).
     /// </summary>
     /// <remarks>
-    /// At ten million hashes the time goes almost all into cache misses: a thousand bucket probes and a few
-    /// thousand candidate hashes, each at a random address. So the search first collects the candidates of
-    /// every chunk and only then reads their hashes, and it prefetches both kinds of address a batch ahead of
-    /// use, letting the memory system fetch many lines at once instead of one after another.
+    /// At ten million hashes the time goes almost all into cache misses: some 1,400 bucket probes and 2,900
+    /// candidate hashes, each at a random address. So the probes of a chunk are prefetched in sweeps before
+    /// they are read (a third faster, measured), and the candidates of all chunks are collected before any of
+    /// their hashes is read, so that the loop checking them has independent loads the CPU can overlap.
     /// </remarks>
     public void Search(PdqHash query, int threshold, IReadOnlyList<int> listThresholds, Action<ushort, TEntry, int> onMatch)
     {
@@ -159,7 +159,6 @@ internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
                 if (radii[c] >= 0) CollectCandidates(query, c, radii[c], ref candidates);
             for (var i = 0; i < candidates.Count; i++)
             {
-                if (i + PrefetchDistance < candidates.Count) Prefetch.Line(ref _hashes[candidates.Slot(i + PrefetchDistance)]);
                 var slot = candidates.Slot(i);
                 var hash = _hashes[slot];
                 var distance = query.DistanceTo(hash);
@@ -173,8 +172,6 @@ internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
             candidates.Dispose();
         }
     }
-
-    private const int PrefetchDistance = 12;
 
     /// <summary>The slots whose posting in this chunk is within <paramref name="radius"/> of the query's chunk.</summary>
     private void CollectCandidates(in PdqHash query, int chunk, int radius, ref CandidateList candidates)
