@@ -15,8 +15,9 @@ public sealed class MatchIndex<TEntry> : IDisposable where TEntry : IEquatable<T
     public const int ReferencePdqThreshold = 31;
 
     /// <summary>
-    /// Above this, the pigeonhole probes visit so much of the index that it stops beating a linear scan, so larger
-    /// thresholds are refused rather than served slowly. (Unrelated images are about 128 bits apart.)
+    /// The loosest threshold a list may have. At 47 a query over ten million hashes already costs about a quarter
+    /// of a linear scan (docs/benchmarks.md), and the probes grow combinatorially beyond it, so larger thresholds
+    /// are refused rather than served slowly. (Unrelated images are about 128 bits apart.)
     /// </summary>
     public const int MaxPdqThreshold = 47;
 
