@@ -5,6 +5,7 @@ return args.FirstOrDefault() switch
     "ledger" => await Federation.Benchmarks.Ledger.LedgerBenchmark.RunAsync(args[1..]),
     "releases" => await Federation.Benchmarks.Releases.ReleaseBenchmark.RunAsync(args[1..]),
     "releases-store" => await Federation.Benchmarks.Releases.ReleaseStoreBenchmark.RunAsync(args[1..]),
+    "matching" => Federation.Benchmarks.Matching.MatchingBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -14,5 +15,6 @@ static int Usage()
     Console.Error.WriteLine("  ledger [leaves]                     Merkle append throughput, proof generation and verification latency (default 1000000 leaves)");
     Console.Error.WriteLine("  releases [--entries N] [--rounds R] pack + sign, verify + parse, peak memory of a hash-list release");
     Console.Error.WriteLine("  releases-store [--entries N]        the node's storing of a release's entries vs a raw binary COPY (PostgreSQL)");
+    Console.Error.WriteLine("  matching [--hashes N] [--queries N] PDQ hashing and the match index");
     return 2;
 }

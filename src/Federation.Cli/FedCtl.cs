@@ -14,6 +14,7 @@ public static class FedCtl
           certs    development PKI, CSRs, issuing and revoking certificates
           list     hash-list releases: pack a CSV, sign, verify, show; publish and read through a node
           sync     ask a node to pull its peers now
+          hash     SHA-256, MD5 and PDQ of local files (offline; media never leaves this machine)
           audit    export a node's log for offline verification (fedaudit verify)
         run 'fedctl <command>' for its verbs.
         """;
@@ -33,6 +34,7 @@ public static class FedCtl
                 "certs" => CertsCommand.Run(rest, stdout, time),
                 "list" => ListCommand.Run(rest, stdout, time),
                 "sync" => Sync.SyncCommand.Run(rest, stdout, time),
+                "hash" => Hashing.HashCommand.Run(rest, stdout, stderr),
                 "audit" => AuditCommand.RunAsync(rest, stdout, time).GetAwaiter().GetResult(),
                 _ => throw new CliException($"unknown command '{args[0]}' (run 'fedctl --help')", 2),
             };

@@ -3,7 +3,7 @@ using Federation.Core.Ledger;
 
 namespace Federation.Core.Tests.Support;
 
-/// <summary>Reads the JSON vectors copied into the test output (Vectors/tlog, provenance in its README.txt).</summary>
+/// <summary>Reads the vectors copied into the test output: Vectors/tlog (JSON) and Vectors/pdq (TSV and images); provenance in their READMEs.</summary>
 internal static class Vectors
 {
     private static readonly Dictionary<string, JsonElement> Cache = [];
@@ -14,7 +14,7 @@ internal static class Vectors
         {
             if (!Cache.TryGetValue(file, out var root))
             {
-                var path = Path.Combine(AppContext.BaseDirectory, "Vectors", "tlog", file);
+                var path = System.IO.Path.Combine(AppContext.BaseDirectory, "Vectors", "tlog", file);
                 root = JsonDocument.Parse(File.ReadAllBytes(path)).RootElement;
                 Cache[file] = root;
             }
@@ -31,4 +31,15 @@ internal static class Vectors
     /// <summary>Entries of a JSON array whose <paramref name="key"/> equals <paramref name="value"/>.</summary>
     public static JsonElement Single(this JsonElement array, string key, string value) =>
         array.EnumerateArray().Single(e => e.GetProperty(key).GetString() == value);
+
+    // PDQ vectors (Vectors/pdq)
+    public static string Root { get; } = System.IO.Path.Combine(AppContext.BaseDirectory, "Vectors", "pdq");
+
+    public static string Path(string relative) => System.IO.Path.Combine(Root, relative);
+
+    /// <summary>The data rows of a tab-separated vector file, header skipped.</summary>
+    public static IEnumerable<string[]> Rows(string file) =>
+        File.ReadLines(Path(file)).Skip(1).Where(line => line.Length > 0).Select(line => line.Split('\t'));
+
+    public static string[] Lines(string file) => File.ReadAllLines(Path(file)).Where(line => line.Length > 0).ToArray();
 }
