@@ -3,6 +3,7 @@
 return args.FirstOrDefault() switch
 {
     "ledger" => await Federation.Benchmarks.Ledger.LedgerBenchmark.RunAsync(args[1..]),
+    "ledger-node" => await Federation.Benchmarks.Ledger.LedgerNodeBenchmark.RunAsync(args[1..]),
     "releases" => await Federation.Benchmarks.Releases.ReleaseBenchmark.RunAsync(args[1..]),
     "releases-store" => await Federation.Benchmarks.Releases.ReleaseStoreBenchmark.RunAsync(args[1..]),
     "matching" => Federation.Benchmarks.Matching.MatchingBenchmark.Run(args[1..]),
@@ -13,6 +14,8 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Federation.Benchmarks -- <subcommand>");
     Console.Error.WriteLine("  ledger [leaves]                     Merkle append throughput, proof generation and verification latency (default 1000000 leaves)");
+    Console.Error.WriteLine("  ledger-node [events] [proof-leaves] Marten append with the ledger vs plain Marten, proof latency over PostgreSQL");
+    Console.Error.WriteLine("                                      (defaults 50000 and 1000000; FEDERATION_BENCH_DB = a superuser connection string)");
     Console.Error.WriteLine("  releases [--entries N] [--rounds R] pack + sign, verify + parse, peak memory of a hash-list release");
     Console.Error.WriteLine("  releases-store [--entries N]        the node's storing of a release's entries vs a raw binary COPY (PostgreSQL)");
     Console.Error.WriteLine("  matching [--hashes N] [--queries N] PDQ hashing and the match index");

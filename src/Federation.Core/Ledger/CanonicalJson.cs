@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
@@ -21,6 +23,9 @@ public static class CanonicalJson
 
     private static readonly JsonDocumentOptions Options = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
 
+    // Strings come from JsonElement, which already refuses unpaired surrogates; strict all the same, never U+FFFD.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>Canonical UTF-8 of <paramref name="json"/>; throws <see cref="JsonException"/> for invalid JSON or a duplicate name.</summary>
     public static byte[] Canonicalize(string json)
     {
@@ -34,55 +39,75 @@ public static class CanonicalJson
         return Canonicalize(doc.RootElement);
     }
 
-    public static byte[] Canonicalize(JsonElement value)
+    public static byte[] Canonicalize(JsonElement value) => Written(value).WrittenSpan.ToArray();
+
+    /// <summary>SHA-256 of the canonical form of <paramref name="json"/>.</summary>
+    public static byte[] Sha256(string json)
     {
-        var builder = new StringBuilder();
-        Write(value, builder);
-        return Encoding.UTF8.GetBytes(builder.ToString());
+        using var doc = JsonDocument.Parse(json, Options);
+        return SHA256.HashData(Written(doc.RootElement).WrittenSpan);
     }
 
-    private static void Write(JsonElement value, StringBuilder to)
+    private static ArrayBufferWriter<byte> Written(JsonElement value)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        try
+        {
+            Write(value, buffer);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A \uD800-style escape decodes to an unpaired surrogate, which has no UTF-8 form.
+            throw new JsonException($"A string cannot be represented in UTF-8: {e.Message}", e);
+        }
+        return buffer;
+    }
+
+    private static void Write(JsonElement value, ArrayBufferWriter<byte> to)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
-                to.Append('{');
-                var first = true;
+                // JsonProperty.Name decodes a new string on every call, so names are read once before sorting.
+                var members = new List<(string Name, JsonElement Value)>();
+                foreach (var member in value.EnumerateObject()) members.Add((member.Name, member.Value));
                 // Ordinal string comparison is UTF-16 code-unit order, the JCS sort.
-                foreach (var member in value.EnumerateObject().OrderBy(m => m.Name, StringComparer.Ordinal))
+                members.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                Ascii(to, "{");
+                for (var i = 0; i < members.Count; i++)
                 {
-                    if (!first) to.Append(',');
-                    first = false;
-                    WriteString(member.Name, to);
-                    to.Append(':');
-                    Write(member.Value, to);
+                    if (i > 0) Ascii(to, ",");
+                    WriteString(members[i].Name, to);
+                    Ascii(to, ":");
+                    Write(members[i].Value, to);
                 }
-                to.Append('}');
+                Ascii(to, "}");
                 break;
             case JsonValueKind.Array:
-                to.Append('[');
-                var i = 0;
+                Ascii(to, "[");
+                var first = true;
                 foreach (var item in value.EnumerateArray())
                 {
-                    if (i++ > 0) to.Append(',');
+                    if (!first) Ascii(to, ",");
+                    first = false;
                     Write(item, to);
                 }
-                to.Append(']');
+                Ascii(to, "]");
                 break;
             case JsonValueKind.String:
                 WriteString(value.GetString()!, to);
                 break;
             case JsonValueKind.Number:
-                to.Append(Number(value.GetRawText()));
+                Ascii(to, Number(value.GetRawText()));
                 break;
             case JsonValueKind.True:
-                to.Append("true");
+                Ascii(to, "true");
                 break;
             case JsonValueKind.False:
-                to.Append("false");
+                Ascii(to, "false");
                 break;
             case JsonValueKind.Null:
-                to.Append("null");
+                Ascii(to, "null");
                 break;
             default:
                 throw new JsonException($"Unexpected JSON value kind {value.ValueKind}.");
@@ -90,30 +115,49 @@ public static class CanonicalJson
     }
 
     /// <summary>RFC 8785 §3.2.2.2: escape '"', '\' and U+0000..U+001F (the short forms where JSON has them); nothing else.</summary>
-    private static void WriteString(string s, StringBuilder to)
+    private static void WriteString(string s, ArrayBufferWriter<byte> to)
     {
-        to.Append('"');
-        foreach (var c in s)
+        Ascii(to, "\"");
+        var start = 0;
+        for (var i = 0; i < s.Length; i++)
         {
-            switch (c)
+            var c = s[i];
+            if (c >= ' ' && c != '"' && c != '\\') continue;
+            Utf8(to, s.AsSpan(start, i - start));
+            Ascii(to, c switch
             {
-                case '"': to.Append("\\\""); break;
-                case '\\': to.Append("\\\\"); break;
-                case '\b': to.Append("\\b"); break;
-                case '\f': to.Append("\\f"); break;
-                case '\n': to.Append("\\n"); break;
-                case '\r': to.Append("\\r"); break;
-                case '\t': to.Append("\\t"); break;
-                case < ' ': to.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
-                default: to.Append(c); break;
-            }
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\b' => "\\b",
+                '\f' => "\\f",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture),
+            });
+            start = i + 1;
         }
-        to.Append('"');
+        Utf8(to, s.AsSpan(start));
+        Ascii(to, "\"");
+    }
+
+    private static void Utf8(ArrayBufferWriter<byte> to, ReadOnlySpan<char> text)
+    {
+        if (!text.IsEmpty) to.Advance(StrictUtf8.GetBytes(text, to.GetSpan(StrictUtf8.GetMaxByteCount(text.Length))));
+    }
+
+    private static void Ascii(ArrayBufferWriter<byte> to, string text)
+    {
+        var span = to.GetSpan(text.Length);
+        for (var i = 0; i < text.Length; i++) span[i] = (byte)text[i];
+        to.Advance(text.Length);
     }
 
     /// <summary>The canonical text of a JSON number literal (already validated by the parser).</summary>
     internal static string Number(string literal)
     {
+        // The common cases, an integer or a plain decimal without leading or trailing zeros, are already canonical.
+        if (IsCanonicalPlain(literal)) return literal;
         var negative = literal[0] == '-';
         var body = negative ? literal[1..] : literal;
         var e = body.IndexOfAny(['e', 'E']);
@@ -148,5 +192,20 @@ public static class CanonicalJson
         var scientific = pointPosition - 1;
         var mantissa = digits.Length == 1 ? digits : digits[..1] + "." + digits[1..];
         return sign + mantissa + "e" + (scientific >= 0 ? "+" : "-") + Math.Abs(scientific).ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary><c>-?(0|[1-9][0-9]{0,20})(\.[0-9]{0,20}[1-9])?</c>, not negative zero: what <see cref="Number"/> would write anyway.</summary>
+    private static bool IsCanonicalPlain(string literal)
+    {
+        var text = literal.AsSpan(literal[0] == '-' ? 1 : 0);
+        var dot = text.IndexOf('.');
+        var integer = dot < 0 ? text : text[..dot];
+        var fraction = dot < 0 ? [] : text[(dot + 1)..];
+        if (integer.Length is 0 or > PlainLimit || (integer[0] == '0' && integer.Length > 1)) return false;
+        if (dot >= 0 && (fraction.Length is 0 or > PlainLimit || fraction[^1] == '0')) return false;
+        if (literal[0] == '-' && integer is "0" && dot < 0) return false;
+        foreach (var c in integer) if (c is < '0' or > '9') return false;
+        foreach (var c in fraction) if (c is < '0' or > '9') return false;
+        return true;
     }
 }

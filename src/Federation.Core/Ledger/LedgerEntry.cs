@@ -58,7 +58,7 @@ public sealed class LedgerEntry
     }
 
     /// <summary>SHA-256 of the canonical form of an event's JSON data.</summary>
-    public static byte[] DataDigest(string json) => SHA256.HashData(CanonicalJson.Canonicalize(json));
+    public static byte[] DataDigest(string json) => CanonicalJson.Sha256(json);
 
     public long TimestampMicroseconds => (Timestamp.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond;
 

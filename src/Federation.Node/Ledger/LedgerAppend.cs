@@ -18,8 +18,6 @@ namespace Federation.Node.Ledger;
 /// </summary>
 internal sealed class LedgerAppend(string schema, LedgerTip tip) : ITransactionParticipant
 {
-    private (CompactRange Range, MerkleHash LastLeaf)? _appended;
-
     /// <summary>The leaves of the save in progress; set by <see cref="LedgerListener"/> before every save, cleared on commit.</summary>
     public IReadOnlyList<PendingLeaf>? Pending { get; set; }
 
@@ -29,7 +27,6 @@ internal sealed class LedgerAppend(string schema, LedgerTip tip) : ITransactionP
 
     public async Task BeforeCommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken token)
     {
-        _appended = null;
         if (Pending is not { Count: > 0 } pending) return;
         ulong size = 0;
         MerkleHash? lastLeaf = null;
@@ -64,47 +61,53 @@ internal sealed class LedgerAppend(string schema, LedgerTip tip) : ITransactionP
         var completed = new List<StoredNode>(2 * count + 64);
         var appended = range.Append(leafHashes, completed);
 
-        await using (var insert = new NpgsqlBatch(connection, transaction))
-        {
-            insert.BatchCommands.Add(new NpgsqlBatchCommand($"""
-                INSERT INTO {schema}.ledger_leaf (leaf_index, event_id, stream_key, event_type, event_time, data_sha256, envelope_sha256)
-                SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::bytea[], $7::bytea[])
-                """)
-            {
-                Parameters =
-                {
-                    Array(NpgsqlDbType.Bigint, entries.Select(e => checked((long)e.Index))),
-                    Array(NpgsqlDbType.Uuid, entries.Select(e => e.EventId)),
-                    Array(NpgsqlDbType.Text, entries.Select(e => e.StreamKey)),
-                    Array(NpgsqlDbType.Text, entries.Select(e => e.EventType)),
-                    Array(NpgsqlDbType.TimestampTz, entries.Select(e => e.Timestamp)),
-                    Array(NpgsqlDbType.Bytea, entries.Select(e => e.DataSha256)),
-                    Array(NpgsqlDbType.Bytea, entries.Select(e => e.EnvelopeSha256)),
-                },
-            });
-            insert.BatchCommands.Add(new NpgsqlBatchCommand($"""
-                INSERT INTO {schema}.ledger_node (level, node_index, hash)
-                SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])
-                """)
-            {
-                Parameters =
-                {
-                    Array(NpgsqlDbType.Smallint, completed.Select(n => (short)n.Address.Level)),
-                    Array(NpgsqlDbType.Bigint, completed.Select(n => checked((long)n.Address.Index))),
-                    Array(NpgsqlDbType.Bytea, completed.Select(n => n.Hash.ToArray())),
-                },
-            });
-            await insert.ExecuteNonQueryAsync(token);
-        }
-        _appended = (appended, leafHashes[^1]);
+        await InsertAsync(connection, transaction, entries, completed, token);
+
+        // Offered before the commit: a range is only ever used when the database's size and last leaf hash match it,
+        // and leaf hashes include the event id, so the range of a transaction that then rolls back never matches.
+        // Offering it now saves the next appender (already waiting for the lock) a read of the node table.
+        tip.Offer(appended, leafHashes[^1]);
     }
 
     public Task AfterCommitAsync(CancellationToken token)
     {
         Pending = null;
-        if (_appended is { } a) tip.Committed(a.Range, a.LastLeaf);
-        _appended = null;
         return Task.CompletedTask;
+    }
+
+    /// <summary>One round trip: both inserts in one batch of unnest(...) statements (binary COPY measured no faster at 1,000 leaves).</summary>
+    private async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, LedgerEntry[] entries, List<StoredNode> completed, CancellationToken token)
+    {
+        await using var insert = new NpgsqlBatch(connection, transaction);
+        insert.BatchCommands.Add(new NpgsqlBatchCommand($"""
+            INSERT INTO {schema}.ledger_leaf (leaf_index, event_id, stream_key, event_type, event_time, data_sha256, envelope_sha256)
+            SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::bytea[], $7::bytea[])
+            """)
+        {
+            Parameters =
+            {
+                Array(NpgsqlDbType.Bigint, entries.Select(e => checked((long)e.Index))),
+                Array(NpgsqlDbType.Uuid, entries.Select(e => e.EventId)),
+                Array(NpgsqlDbType.Text, entries.Select(e => e.StreamKey)),
+                Array(NpgsqlDbType.Text, entries.Select(e => e.EventType)),
+                Array(NpgsqlDbType.TimestampTz, entries.Select(e => e.Timestamp)),
+                Array(NpgsqlDbType.Bytea, entries.Select(e => e.DataSha256)),
+                Array(NpgsqlDbType.Bytea, entries.Select(e => e.EnvelopeSha256)),
+            },
+        });
+        insert.BatchCommands.Add(new NpgsqlBatchCommand($"""
+            INSERT INTO {schema}.ledger_node (level, node_index, hash)
+            SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])
+            """)
+        {
+            Parameters =
+            {
+                Array(NpgsqlDbType.Smallint, completed.Select(n => (short)n.Address.Level)),
+                Array(NpgsqlDbType.Bigint, completed.Select(n => checked((long)n.Address.Index))),
+                Array(NpgsqlDbType.Bytea, completed.Select(n => n.Hash.ToArray())),
+            },
+        });
+        await insert.ExecuteNonQueryAsync(token);
     }
 
     private static NpgsqlParameter Array<T>(NpgsqlDbType type, IEnumerable<T> values) =>

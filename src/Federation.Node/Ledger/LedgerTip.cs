@@ -3,9 +3,10 @@ using Federation.Core.Ledger;
 namespace Federation.Node.Ledger;
 
 /// <summary>
-/// The compact range of the latest committed tree this process knows of, so an append usually needs no read of
-/// the node table. It is only a cache: an appender uses it when the database's size and last leaf hash match it,
-/// and reloads from <c>ledger_node</c> otherwise (another instance appended, or this value is stale).
+/// The compact range of the latest tree this process appended, so an append usually needs no read of the node
+/// table. It is only a cache: an appender uses it when the database's committed size and last leaf hash match it,
+/// and reloads from <c>ledger_node</c> otherwise (another instance appended, the offering transaction rolled back,
+/// or this value is stale). Leaf hashes commit to event ids, so a range that was never committed cannot match.
 /// </summary>
 internal sealed class LedgerTip
 {
@@ -18,10 +19,10 @@ internal sealed class LedgerTip
             return _latest is { } t && t.Range.Size == size && t.LastLeaf == lastLeaf ? t.Range : null;
     }
 
-    /// <summary>Records a committed tree; an older one (its commit callback ran late) never replaces a newer.</summary>
-    public void Committed(CompactRange range, MerkleHash lastLeaf)
+    /// <summary>Records the tree an appender just built, under the ledger lock; the last offer wins.</summary>
+    public void Offer(CompactRange range, MerkleHash lastLeaf)
     {
         lock (_gate)
-            if (_latest is not { } t || t.Range.Size < range.Size) _latest = (range, lastLeaf);
+            _latest = (range, lastLeaf);
     }
 }

@@ -59,4 +59,12 @@ public class CanonicalJsonTests
     [Fact]
     public void Refuses_an_exponent_that_would_expand_without_bound() =>
         Assert.ThrowsAny<JsonException>(() => CanonicalJson.Canonicalize("1e999999999"));
+
+    [Fact]
+    public void Refuses_an_unpaired_surrogate_instead_of_replacing_it() =>
+        Assert.ThrowsAny<JsonException>(() => CanonicalJson.Canonicalize("\"a\\ud800b\""));
+
+    [Fact]
+    public void Hashes_the_canonical_bytes() =>
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(CanonicalJson.Canonicalize("{\"b\":1,\"a\":[2.50]}")), CanonicalJson.Sha256("{ \"a\": [2.5], \"b\": 1 }"));
 }
