@@ -39,6 +39,9 @@ internal sealed class LedgerAppend(string schema, LedgerTip tip) : ITransactionP
                 JOIN {schema}.ledger_node n ON n.level = 0 AND n.node_index = l.leaf_index
                 ORDER BY l.leaf_index DESC LIMIT 1
                 """));
+            // Prepared: Npgsql keeps a prepared statement per physical connection, so PostgreSQL plans these once per
+            // pooled connection instead of on every save.
+            await head.PrepareAsync(token);
             await using var reader = await head.ExecuteReaderAsync(token);
             await reader.NextResultAsync(token);
             if (await reader.ReadAsync(token))
@@ -107,6 +110,7 @@ internal sealed class LedgerAppend(string schema, LedgerTip tip) : ITransactionP
                 Array(NpgsqlDbType.Bytea, completed.Select(n => n.Hash.ToArray())),
             },
         });
+        await insert.PrepareAsync(token);
         await insert.ExecuteNonQueryAsync(token);
     }
 

@@ -59,11 +59,15 @@ public sealed class WitnessRecords(NpgsqlDataSource db, IDocumentStore store, No
             await session.SaveChangesAsync(ct);
             return true;
         }
-        catch (Exception e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (Exception e) when (LostTheSwap(e))
         {
             return false;
         }
     }
+
+    /// <summary>Another request inserted the same (origin, seq) first; any other failure is a real error.</summary>
+    private static bool LostTheSwap(Exception e) =>
+        (e as PostgresException ?? e.InnerException as PostgresException) is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "witness_log_pkey" };
 
     /// <summary>Every piece of evidence kept for <paramref name="origin"/>, oldest first.</summary>
     public async Task<IReadOnlyList<EquivocationEvidence>> EvidenceAsync(string origin, CancellationToken ct)
