@@ -66,4 +66,13 @@ public static class ListSteps
         foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    public static async Task<string> ScalarTextAsync(TestNode node, string sql, params object[] args)
+    {
+        await using var conn = new NpgsqlConnection(node.OwnerConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
+        return (string)(await cmd.ExecuteScalarAsync())!;
+    }
 }
