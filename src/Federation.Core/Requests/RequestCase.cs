@@ -62,7 +62,7 @@ public sealed record RequestCase
     public RequestCase SharedView() => this with { Drafting = null, PendingRefusal = null };
 
     public SentRequest ToSent() => new(Case, Type, Profile, Priority, RequestingNode, RequestedNode, RequesterRef, Version, Details, Links,
-        ApprovedBy ?? throw new InvalidOperationException("not approved"), ValidatedBy, ValidationDue);
+        ApprovedBy ?? "", ValidatedBy, ValidationDue);
 
     internal static RequestCase Opened(Open open, Actor actor) => new()
     {

@@ -27,14 +27,15 @@ public sealed record RequestFile(
 
 /// <summary>
 /// One step of a case, signed: the node's attached CMS envelope over the <see cref="CaseStepDocument"/> (which names
-/// the acting person). <see cref="Seq"/> is the step's place in the shared history, null for steps that stay on this
+/// the acting person), stored as the blob <see cref="EnvelopeSha256"/> and signed by <see cref="SignedBy"/>. <see cref="Seq"/> is the step's place in the shared history, null for steps that stay on this
 /// node. <see cref="Via"/> says whether this node took the step ("local") or received it from the peer ("peer").
 /// </summary>
 public sealed record RequestStepRecorded(
-    string Case, int? Seq, string Action, string Node, string Person, string Role, DateTimeOffset At, string DocumentSha256, byte[] Envelope, string Via)
-    : Ledger.IEnvelopeEvent
+    string Case, int? Seq, string Action, string Node, string Person, string Role, DateTimeOffset At, string DocumentSha256, string EnvelopeSha256,
+    string SignedBy, string Via) : Ledger.IEnvelopeEvent
 {
     ReadOnlyMemory<byte> Ledger.IEnvelopeEvent.SignedContentSha256 => Convert.FromHexString(DocumentSha256);
+    string Ledger.IEnvelopeEvent.EnvelopeBlobSha256 => EnvelopeSha256;
 }
 
 /// <summary>A peer's step that arrived before its predecessor; applied as soon as the predecessor is.</summary>
