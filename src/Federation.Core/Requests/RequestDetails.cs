@@ -58,7 +58,7 @@ public sealed record CaseLink(string Relation, CaseRef Case)
 }
 
 /// <summary>One item of a response: evidence referenced by its SHA-256 and size, never carried (P4).</summary>
-public sealed record ManifestItem(string Sha256, long Size, string Label, DataCategory? Category, string? Locator);
+public sealed record ManifestItem(string Sha256, long Size, string Label, DataCategory? Category = null, string? Locator = null);
 
 /// <summary>What the requested side produced; <see cref="PartialReason"/> says why anything is missing.</summary>
-public sealed record ResponseManifest(IReadOnlyList<ManifestItem> Items, string? PartialReason);
+public sealed record ResponseManifest(IReadOnlyList<ManifestItem> Items, string? PartialReason = null);

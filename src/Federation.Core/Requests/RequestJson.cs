@@ -6,7 +6,8 @@ using Federation.Core.Identity;
 namespace Federation.Core.Requests;
 
 /// <summary>
-/// The one JSON shape of requests, steps and cases: camelCase, kebab-case enum names, nulls left out. Both the
+/// The one JSON shape of requests, steps and cases: camelCase, kebab-case enum names, nulls written out (so that
+/// every constructor parameter without a default is required on reading, and a missing field is an error). Both the
 /// agency API and the signed case messages use it, so a body is the same text everywhere.
 /// </summary>
 public static class RequestJson
@@ -17,7 +18,6 @@ public static class RequestJson
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             RespectRequiredConstructorParameters = true,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         };
