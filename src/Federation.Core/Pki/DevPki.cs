@@ -13,7 +13,7 @@ public static class DevPki
     /// <summary>The organisational unit that marks a development CA.</summary>
     public const string DevMarker = "DEVELOPMENT ONLY - keys are public";
 
-    public static readonly string[] People = ["officer", "supervisor", "operator", "auditor", "case-handler", "duty-officer"];
+    public static readonly string[] People = ["officer", "supervisor", "operator", "auditor"];
 
     public static bool IsDevelopmentCa(X509Certificate2 ca) => ca.Subject.Contains(DevMarker, StringComparison.Ordinal);
 

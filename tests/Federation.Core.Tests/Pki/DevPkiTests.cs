@@ -25,7 +25,7 @@ public sealed class DevPkiTests : IDisposable
         Assert.Equal(["fr-ofmin", "kr-knpa"], Directory.GetDirectories(_out).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var expected = Names.SelectMany(n => new[] { n + ".crt", n + ".key" }).Order(StringComparer.Ordinal);
         Assert.Equal(expected, Directory.GetFiles(Path.Combine(_out, "kr-knpa")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        Assert.Equal(new[] { "officer", "supervisor", "operator", "auditor", "case-handler", "duty-officer" }, DevPki.People);
+        Assert.Equal(new[] { "officer", "supervisor", "operator", "auditor" }, DevPki.People);
     }
 
     [Fact]
