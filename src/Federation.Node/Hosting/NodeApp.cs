@@ -1,6 +1,7 @@
 using Federation.Node.Lists;
 using Federation.Node.Audit;
 using Federation.Node.Ledger;
+using Federation.Node.Matching;
 using Federation.Node.Peers;
 using Federation.Node.Security;
 using Federation.Node.Storage;
@@ -50,6 +51,7 @@ public static class NodeApp
         services.AddSingleton<ReleasePublisher>();
         services.AddSingleton<PeerSync>();
         services.AddTransient<PeerSyncJob>();
+        services.AddMatching(builder.Configuration);
         services.AddLedger(ledger);
         services.AddAccessLog();
         services.AddProblemDetails();
@@ -84,6 +86,7 @@ public static class NodeApp
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Person);
         app.MapPeersApi();
         app.MapListsApi();
+        app.MapMatchApi();
         app.MapFeedApi();
         app.MapSyncMetrics();
         app.MapLedgerApi();
