@@ -30,12 +30,15 @@ public static class MatchApi
             .RequireAuthorization(Policies.OfficerOrSupervisor)
             .RequireJustification(recordedByEndpoint: true)
             .WithTags("Matching")
-            .Accepts<IFormFileCollection>("multipart/form-data")
-            .Accepts<HashesRequest>("application/json")
+            // One Accepts: routing answers 415 for a content type outside the last one declared.
+            .Accepts<HashesRequest>("application/json", "multipart/form-data")
             .Produces<MatchAnswer>()
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(503)
             .WithSummary("Match files (multipart, hashed in memory, never stored) or hashes (JSON) against every list this node holds.")
-            .WithDescription("Requires the X-Justification header; the consultation is logged with the hashes queried, never the media.");
+            .WithDescription("multipart/form-data: one or more file parts (any field name, with a filename); image/* parts, or parts "
+                + "whose bytes are a JPEG, PNG, GIF or WebP, are also hashed with PDQ and must decode (422 otherwise). application/json: "
+                + "{\"hashes\": [{\"signal\": \"sha256|md5|pdq\", \"value\": \"hex\", \"quality\": 0-100}]}. Requires the X-Justification "
+                + "header; the consultation is logged with the hashes queried, never the media.");
     }
 
     private static async Task<IResult> Match(HttpContext http, MatchService matcher, UploadHasher hasher, MatchingOptions options, CancellationToken ct)
