@@ -1,5 +1,6 @@
 using Federation.Node.Lists;
 using Federation.Node.Audit;
+using Federation.Node.Feedback;
 using Federation.Node.Ledger;
 using Federation.Node.Matching;
 using Federation.Node.Peers;
@@ -52,6 +53,7 @@ public static class NodeApp
         services.AddSingleton<PeerSync>();
         services.AddTransient<PeerSyncJob>();
         services.AddMatching(builder.Configuration);
+        services.AddFeedback();
         services.AddLedger(ledger);
         services.AddAccessLog();
         services.AddProblemDetails();
@@ -87,6 +89,7 @@ public static class NodeApp
         app.MapPeersApi();
         app.MapListsApi();
         app.MapMatchApi();
+        app.MapFeedbackApi();
         app.MapFeedApi();
         app.MapSyncMetrics();
         app.MapLedgerApi();

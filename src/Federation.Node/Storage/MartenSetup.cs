@@ -1,5 +1,6 @@
 using Federation.Node.Lists;
 using Federation.Node.Audit;
+using Federation.Node.Feedback;
 using Federation.Node.Ledger;
 using Federation.Node.Peers;
 using Federation.Node.Sync;
@@ -30,5 +31,6 @@ public static class MartenSetup
         opts.Events.AddEventType<ItemQuarantined>();
         LedgerSetup.Configure(opts, schema);
         AuditSetup.Configure(opts);
+        FeedbackSetup.Configure(opts);
     }
 }
