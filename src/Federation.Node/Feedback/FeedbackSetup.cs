@@ -9,8 +9,8 @@ public static class FeedbackSetup
     {
         opts.Events.AddEventType<FeedbackSent>();
         opts.Events.AddEventType<FeedbackReceived>();
-        opts.Events.AddEventType<FeedbackRefused>();
     }
 
-    public static IServiceCollection AddFeedback(this IServiceCollection services) => services.AddSingleton<FeedbackService>();
+    public static IServiceCollection AddFeedback(this IServiceCollection services) =>
+        services.AddSingleton<FeedbackService>().AddSingleton<Sync.IItemHandler, FeedbackHandler>();
 }
