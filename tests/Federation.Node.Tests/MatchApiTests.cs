@@ -82,6 +82,17 @@ public sealed class MatchApiTests(MatchApiTests.Nodes nodes) : IClassFixture<Mat
         Assert.Equal([$"sha256:{answer.Inputs[0].Sha256}", $"md5:{answer.Inputs[0].Md5}", $"pdq:{answer.Inputs[0].Pdq}"], record.Queried!);
     }
 
+    [Fact]
+    public async Task The_openapi_document_describes_match_and_feedback()
+    {
+        using var officer = MatchSteps.Person(Fr, "officer");
+        var document = await officer.GetStringAsync("openapi/v1.json");
+        Assert.Contains("\"/api/v1/match\"", document);
+        Assert.Contains("multipart/form-data", document);
+        Assert.Contains("\"/api/v1/feedback\"", document);
+        Assert.Contains("\"/api/v1/lists/{origin}/{listId}/feedback\"", document);
+    }
+
     [Theory]
     [InlineData(null, "justification-required")]
     [InlineData("  ", "justification-required")]
