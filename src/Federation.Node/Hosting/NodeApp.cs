@@ -1,6 +1,8 @@
 using Federation.Node.Lists;
 using Federation.Node.Audit;
+using Federation.Node.Feedback;
 using Federation.Node.Ledger;
+using Federation.Node.Matching;
 using Federation.Node.Messaging;
 using Federation.Node.Peers;
 using Federation.Node.Requests;
@@ -63,6 +65,8 @@ public static class NodeApp
         if (builder.Configuration.GetValue("Node:Outbox:Pump", jobsEnabled))
             services.AddHostedService<OutboxPump>();
         services.AddTransient<PeerSyncJob>();
+        services.AddMatching(builder.Configuration);
+        services.AddFeedback();
         services.AddLedger(ledger);
         services.AddAccessLog();
         services.AddProblemDetails();
@@ -97,6 +101,8 @@ public static class NodeApp
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Person);
         app.MapPeersApi();
         app.MapListsApi();
+        app.MapMatchApi();
+        app.MapFeedbackApi();
         app.MapFeedApi();
         app.MapInboxApi();
         app.MapRequestsApi();

@@ -1,5 +1,6 @@
 using Federation.Node.Lists;
 using Federation.Node.Audit;
+using Federation.Node.Feedback;
 using Federation.Node.Ledger;
 using Federation.Node.Peers;
 using Federation.Node.Sync;
@@ -33,5 +34,6 @@ public static class MartenSetup
         Requests.RequestsSetup.Configure(opts);
         LedgerSetup.Configure(opts, schema);
         AuditSetup.Configure(opts);
+        FeedbackSetup.Configure(opts);
     }
 }
