@@ -114,4 +114,17 @@ public sealed class RequestsScenarioTests(TwoNodes nodes) : IClassFixture<TwoNod
         using var bad = await handler.GetAsync("api/v1/requests?box=spam");
         Assert.Equal("request-box-invalid", await ProblemReason.Of(bad, HttpStatusCode.BadRequest));
     }
+
+    [Fact]
+    public async Task The_openapi_document_describes_every_route_and_action_body()
+    {
+        using var officer = Clients.DevPerson("kr-knpa", "officer", Kr);
+
+        var document = await officer.GetStringAsync("openapi/v1.json");
+
+        Assert.Contains("/api/v1/requests/{caseRef}/actions/{action}", document);
+        Assert.Contains("/api/v1/requests/{caseRef}", document);
+        foreach (var action in Federation.Node.Requests.RequestDesk.PersonActions) Assert.Contains(action, document);
+        Assert.Contains("responderRef", document);
+    }
 }
