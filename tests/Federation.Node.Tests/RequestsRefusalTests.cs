@@ -126,7 +126,11 @@ public sealed class RequestsRefusalTests(TwoNodes nodes) : IClassFixture<TwoNode
         Assert.Equal(RequestState.Delivered, received.Case.State);
         Assert.Equal(approvedAt.AddHours(48), received.Case.ValidationDue);
         Assert.Equal(TimeSpan.FromHours(8), received.Case.Clock!.Allowed);
-        Assert.Equal(Priority.Emergency, (await GetAsync(Kr, "officer", caseRef)).Case.Clock!.Priority);
+        var requesting = (await GetAsync(Kr, "officer", caseRef)).Case;
+        Assert.Equal(Priority.Emergency, requesting.Clock!.Priority);
+        var points = RequestEscalation.DuePoints(requesting, NodeId.Parse("kr-knpa"));
+        Assert.Contains((RequestEscalation.ValidationDue, approvedAt.AddHours(48)), points);
+        Assert.Contains(("reminder", requesting.Clock.StartedAt.AddHours(2)), points); // 25 % of 8 h
     }
 
     [Fact]

@@ -74,7 +74,7 @@ public sealed class CaseJournal(NodeSettingsMonitor settings, MessageSender send
         var written = RequestFile.For(next, self, seq, last, time.GetUtcNow());
         scope.Session.Store(written);
         // Resolved late: escalation itself writes through this journal (expiry).
-        services.GetRequiredService<RequestEscalation>().Schedule(next);
+        services.GetRequiredService<RequestEscalation>().Schedule(file?.ReadCase(), next);
         return written;
     }
 }

@@ -21,6 +21,7 @@ public sealed class RequestEscalation(IDocumentStore store, NpgsqlDataSource db,
 {
     public const string PreservationWarning = "preservation-warning";
     public const string PreservationExpiry = "preservation-expiry";
+    public const string ValidationDue = "validation-due";
 
     /// <summary>The escalation points of a case as this node holds it: name and time.</summary>
     public static IReadOnlyList<(string Point, DateTimeOffset At)> DuePoints(RequestCase c, NodeId self)
@@ -29,6 +30,9 @@ public sealed class RequestEscalation(IDocumentStore store, NpgsqlDataSource db,
         if (c.Clock is { IsRunning: true } clock)
             foreach (var e in Enum.GetValues<Escalation>())
                 points.Add((RequestJson.Name(e), clock.EscalationAt(e)!.Value));
+        // An emergency sent before validation: the requesting side is told when the 48 h run out unvalidated.
+        if (c.ValidationPending && self == c.RequestingNode && !c.State.IsFinished())
+            points.Add((ValidationDue, c.ValidationDue!.Value));
         if (c.State == RequestState.Preserved && c.PreservedUntil is { } until && ProcedureProfiles.Find(c.Profile).Preservation is { } terms)
         {
             points.Add((PreservationWarning, until - terms.ExpiryWarning));
@@ -37,13 +41,18 @@ public sealed class RequestEscalation(IDocumentStore store, NpgsqlDataSource db,
         return points;
     }
 
-    /// <summary>Schedules a job for each of the case's due points. Called in the step's transaction: should that roll back, the jobs find nothing due.</summary>
-    public void Schedule(RequestCase c)
+    /// <summary>
+    /// Schedules a job for each due point the step added (the points <paramref name="before"/> had are scheduled already).
+    /// Called in the step's transaction: should that roll back, the jobs find nothing due.
+    /// </summary>
+    public void Schedule(RequestCase? before, RequestCase c)
     {
+        var self = settings.Current.NodeId;
+        var known = before is null ? [] : DuePoints(before, self);
         // Resolved late: Hangfire's client needs its storage, which a node without jobs (tests) still configures.
         var client = services.GetService<IBackgroundJobClient>();
         if (client is null) return;
-        foreach (var (point, at) in DuePoints(c, settings.Current.NodeId))
+        foreach (var (point, at) in DuePoints(c, self).Except(known))
         {
             var caseRef = c.Case.Value;
             client.Schedule<RequestClockJob>(j => j.RunAsync(caseRef, point, at, CancellationToken.None), at);
@@ -76,6 +85,7 @@ public sealed class RequestEscalation(IDocumentStore store, NpgsqlDataSource db,
         {
             "reminder" => c.SideOf(s.NodeId) == CaseSide.Requested ? [Roles.CaseHandler] : new[] { Roles.Officer },
             "alert" or "overdue" => [Roles.Supervisor, Roles.DutyOfficer],
+            ValidationDue => [Roles.Supervisor, Roles.Validator],
             _ => c.SideOf(s.NodeId) == CaseSide.Requested ? [Roles.CaseHandler, Roles.DutyOfficer] : [Roles.Officer, Roles.Supervisor],
         };
         var notified = s.People.Where(p => p.Value.Overlaps(roles)).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
