@@ -123,6 +123,24 @@ public sealed class PushTests(ThreeNodes nodes) : IClassFixture<ThreeNodes>
     }
 
     [Fact]
+    public async Task Messages_pulled_in_one_page_are_each_applied_once_and_each_in_the_ledger_with_its_signed_digest()
+    {
+        // Three messages to nl-police, not pushed: one pull page carries them all, flushed item by item in one transaction.
+        var sent = new[] { await PushSteps.SendAsync(nodes.Fr, nodes.Nl), await PushSteps.SendAsync(nodes.Fr, nodes.Nl), await PushSteps.SendAsync(nodes.Fr, nodes.Nl) };
+
+        var pull = await ListSteps.PullAsync(nodes.Nl, nodes.Fr);
+
+        Assert.Equal(("ok", 3, 0), (pull.Status, pull.Applied, pull.Quarantined));
+        var rows = await LedgerRows.ReadAsync(nodes.Nl);
+        Assert.Equal(rows.EventCount, rows.Leaves.Count);
+        foreach (var m in sent)
+        {
+            var leaf = Assert.Single(rows.Leaves, l => l.EventType == "message_received" && l.EventData.Contains(m.Id, StringComparison.Ordinal));
+            Assert.NotNull(leaf.Entry.EnvelopeSha256); // the leaf commits to the signed document, not only to the event's JSON
+        }
+    }
+
+    [Fact]
     public async Task A_push_to_a_node_outside_the_messages_audience_is_refused_and_applies_nothing()
     {
         var doc = PushSteps.Document("kr-knpa", "nl-police");
