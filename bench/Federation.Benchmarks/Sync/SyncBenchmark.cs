@@ -10,10 +10,10 @@ using Federation.Node.Hosting;
 using Federation.Node.Lists;
 using Federation.Node.Messaging;
 using Federation.Node.Peers;
+using Federation.Benchmarks.Releases;
 using Federation.Node.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Federation.Benchmarks.Sync;
 
@@ -77,12 +77,10 @@ public static class SyncBenchmark
             verify.Stop();
             if (!check.Accepted) throw new InvalidOperationException(check.ToString());
 
-            var rows = new List<(short Signal, byte[] Value, string Classification)>(n);
-            await foreach (var change in (await ReleaseReader.OpenAsync(new MemoryStream(content))).ReadChangesAsync())
-                rows.Add(((short)change.Value.Signal.Code, change.Value.ToArray(), change.Label!.Classification.Value));
+            var rows = await RawEntries.DecodeAsync(content, n);
             await Exec(frDb, "TRUNCATE fed.raw_entries");
             var copy = Stopwatch.StartNew();
-            await RawCopy(frDb, list, rows);
+            await RawEntries.CopyAsync(frDb, list, rows);
             copy.Stop();
 
             var storage = total.Elapsed - transfer.Elapsed - verify.Elapsed;
@@ -137,29 +135,6 @@ public static class SyncBenchmark
             text.Append(signal).Append(',').Append(Convert.ToHexStringLower(buffer.AsSpan(0, length))).Append(",deepfake-ncii\n");
         }
         return new MemoryStream(Encoding.UTF8.GetBytes(text.ToString()));
-    }
-
-    private static async Task RawCopy(NpgsqlDataSource db, string list, List<(short Signal, byte[] Value, string Classification)> rows)
-    {
-        await using var conn = await db.OpenConnectionAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        await using (var w = await conn.BeginBinaryImportAsync("COPY fed.raw_entries (origin, list_id, signal, value, classification, legal_basis, tags, release_version) FROM STDIN (FORMAT BINARY)"))
-        {
-            foreach (var (signal, value, classification) in rows)
-            {
-                await w.StartRowAsync();
-                await w.WriteAsync("kr-knpa", NpgsqlDbType.Text);
-                await w.WriteAsync(list, NpgsqlDbType.Text);
-                await w.WriteAsync(signal, NpgsqlDbType.Smallint);
-                await w.WriteAsync(value, NpgsqlDbType.Bytea);
-                await w.WriteAsync(classification, NpgsqlDbType.Text);
-                await w.WriteNullAsync();
-                await w.WriteNullAsync();
-                await w.WriteAsync(1L, NpgsqlDbType.Bigint);
-            }
-            await w.CompleteAsync();
-        }
-        await tx.CommitAsync();
     }
 
     private static int Option(string[] args, string name, int fallback)
