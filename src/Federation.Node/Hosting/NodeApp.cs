@@ -1,3 +1,4 @@
+using Federation.Node.Console;
 using Federation.Node.Lists;
 using Federation.Node.Audit;
 using Federation.Node.Ledger;
@@ -52,6 +53,7 @@ public static class NodeApp
         services.AddTransient<PeerSyncJob>();
         services.AddLedger(ledger);
         services.AddAccessLog();
+        services.AddNodeConsole();
         services.AddProblemDetails();
         services.AddNodeAuthentication(builder.Configuration);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
@@ -78,6 +80,7 @@ public static class NodeApp
 
         var app = builder.Build();
         app.UseMiddleware<FaceRoutingMiddleware>();
+        app.UseNodeConsole();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthApi();
@@ -87,6 +90,7 @@ public static class NodeApp
         app.MapFeedApi();
         app.MapSyncMetrics();
         app.MapLedgerApi();
+        app.MapNodeConsole();
         app.MapHangfireDashboardWithAuthorizationPolicy(Policies.Operator, "/hangfire");
         return app;
     }

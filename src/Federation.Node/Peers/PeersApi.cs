@@ -58,7 +58,8 @@ public static class PeersApi
             : Problems.Result(502, "sync-" + outcome.Status, $"the pull from {id} did not complete", outcome.State.LastError);
     }
 
-    private static async Task<List<PeerView>> Views(NodeSettingsMonitor settings, IQuerySession session, Dictionary<string, PeerStatus>? fresh, CancellationToken ct)
+    /// <summary>Each configured peer with its last refresh and sync state; the console shows the same views.</summary>
+    internal static async Task<List<PeerView>> Views(NodeSettingsMonitor settings, IQuerySession session, Dictionary<string, PeerStatus>? fresh, CancellationToken ct)
     {
         var peers = settings.Current.Peers.Values.OrderBy(p => p.NodeId.Value, StringComparer.Ordinal).ToList();
         var ids = peers.Select(p => p.NodeId.Value).ToArray();
