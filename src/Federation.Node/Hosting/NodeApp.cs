@@ -81,6 +81,8 @@ public static class NodeApp
         var app = builder.Build();
         app.UseMiddleware<FaceRoutingMiddleware>();
         app.UseNodeConsole();
+        // Routing after the console's status pages, so that their re-execution is routed to the status page.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthApi();
