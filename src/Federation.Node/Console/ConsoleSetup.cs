@@ -1,4 +1,5 @@
 using Federation.Node.Security;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
 
 namespace Federation.Node.Console;
 
@@ -21,7 +22,15 @@ public static class ConsoleSetup
             // status page, which only renders the code the pipeline already chose.
             o.Conventions.AuthorizeFolder("/", Policies.Person);
             o.Conventions.AllowAnonymousToPage("/Status");
-        }).AddViewLocalization();
+        }).AddViewLocalization().ConfigureApplicationPartManager(parts =>
+        {
+            // Pages are found in the entry assembly by default; when the node is hosted by another program (the
+            // integration tests), add the node's own assembly, once.
+            var node = typeof(ConsoleSetup).Assembly;
+            if (parts.ApplicationParts.OfType<AssemblyPart>().All(p => p.Assembly != node))
+                foreach (var part in ApplicationPartFactory.GetApplicationPartFactory(node).GetApplicationParts(node))
+                    parts.ApplicationParts.Add(part);
+        });
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "federation-console-af";
