@@ -39,7 +39,7 @@ public static class ListSteps
     {
         var s = node.Services;
         var sync = new PeerSync(s.GetRequiredService<Hosting.NodeSettingsMonitor>(), s.GetRequiredService<Peers.PeerClient>(),
-            s.GetRequiredService<Marten.IDocumentStore>(), s.GetRequiredService<NpgsqlDataSource>(), TimeProvider.System,
+            s.GetRequiredService<Marten.IDocumentStore>(), s.GetRequiredService<NpgsqlDataSource>(), s.GetRequiredService<ItemReceiver>(), TimeProvider.System,
             s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<PeerSync>>()) { PageSize = pageSize };
         return sync.SyncAsync(NodeId.Parse(from.NodeId), force: true, maxPages, CancellationToken.None);
     }
