@@ -18,6 +18,8 @@ public sealed class LedgerAppendTests : IAsyncLifetime
     public sealed record EnvelopeReceived(string From, byte[] Digest) : IEnvelopeEvent
     {
         public ReadOnlyMemory<byte> SignedContentSha256 => Digest;
+        public string EnvelopeBlobSha256 => new('e', 64);
+        public string SignedBy => From;
     }
 
     public Task InitializeAsync() => _node.StartAsync();
@@ -139,6 +141,8 @@ public sealed class LedgerAppendTests : IAsyncLifetime
         var rows = await LedgerRows.ReadAsync(_node);
         Assert.Equal(digest, rows.Leaves[0].Entry.EnvelopeSha256);
         Assert.Null(rows.Leaves[1].Entry.EnvelopeSha256);
+        Assert.Equal(new string('e', 64), await ListSteps.ScalarTextAsync(_node, "SELECT envelope_blob FROM fed.ledger_leaf WHERE leaf_index = 0"));
+        Assert.Equal("fr-ofmin", await ListSteps.ScalarTextAsync(_node, "SELECT envelope_signer FROM fed.ledger_leaf WHERE leaf_index = 0"));
     }
 
     [Theory]

@@ -19,7 +19,13 @@ public sealed class LedgerTamperDrillTests : IAsyncLifetime
         await _kr.StartAsync();
         for (var i = 0; i < 4; i++) await LedgerEvents.AppendAsync(_kr, 2, $"case:drill-{i}");
         await LedgerEvents.SignAsync(_kr);
+        // Then a release (entries 8 and 9: the list, the release with its signed envelope) and a second checkpoint.
+        await ListSteps.CreateAsync(_kr, "drill", "fr-ofmin");
+        _release = await ListSteps.PublishAsync(_kr, "drill", ListSteps.Csv(ListSteps.Md5Row(1), ListSteps.Md5Row(2)));
+        await LedgerEvents.SignAsync(_kr);
     }
+
+    private string _release = "";
 
     public async Task DisposeAsync()
     {
@@ -83,6 +89,48 @@ public sealed class LedgerTamperDrillTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_export_carries_the_releases_envelope_and_its_content()
+    {
+        Assert.Equal(0, _audit.Export(_kr).Exit);
+        var signature = await ListSteps.ScalarTextAsync(_kr, "SELECT signature_sha256 FROM fed.feed WHERE content_sha256 = $1", _release);
+        Assert.True(File.Exists(Path.Combine(_audit.Bundle, "blobs", _release)));
+        Assert.True(File.Exists(Path.Combine(_audit.Bundle, "blobs", signature)));
+        Assert.Equal(0, _audit.Verify().Exit);
+    }
+
+    [Fact]
+    public async Task A_releases_content_blob_replaced_is_caught()
+    {
+        await TamperAsync($"UPDATE fed.blobs SET content = convert_to('signal,value\nforged', 'UTF8') WHERE sha256 = '{_release}'");
+        AssertCaught("entry 9 (event ", $"envelope blob {_release}", "the stored signed content was replaced after it was logged");
+    }
+
+    [Fact]
+    public async Task A_releases_signature_blob_replaced_is_caught()
+    {
+        var signature = await ListSteps.ScalarTextAsync(_kr, "SELECT signature_sha256 FROM fed.feed WHERE content_sha256 = $1", _release);
+        await TamperAsync($"UPDATE fed.blobs SET content = '\\x3000'::bytea WHERE sha256 = '{signature}'");
+        AssertCaught("entry 9 (event ", $"envelope blob {signature}", "the stored envelope was replaced after it was logged");
+    }
+
+    [Fact]
+    public async Task A_release_re_signed_by_another_agencys_node_key_is_caught()
+    {
+        // The forger re-signs the same content with a key it holds (here FR's node key) and stores the envelope under
+        // its real digest; the leaf still matches (it commits to the content), so only the signature check catches it.
+        var content = await BlobAsync(_release);
+        using var fr = Federation.Core.Pki.PemFiles.LoadWithKey(Repo.CertsDev("fr-ofmin", "node-signing.crt"), Repo.CertsDev("fr-ofmin", "node-signing.key"));
+        var forged = new Federation.Core.Envelopes.EnvelopeSigner(fr, TimeProvider.System).SignDetached(Federation.Core.Envelopes.FederationOids.HashListRelease, content);
+        var name = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(forged));
+        var signature = await ListSteps.ScalarTextAsync(_kr, "SELECT signature_sha256 FROM fed.feed WHERE content_sha256 = $1", _release);
+        await TamperAsync($"""
+            INSERT INTO fed.blobs (sha256, media_type, size, content) VALUES ('{name}', 'application/pkcs7-signature', {forged.Length}, '\x{Convert.ToHexStringLower(forged)}');
+            UPDATE fed.ledger_leaf SET envelope_blob = '{name}' WHERE envelope_blob = '{signature}'
+            """);
+        AssertCaught("entry 9 (event ", "envelope signature", "a signature by kr-knpa's signing certificate under a trusted CA");
+    }
+
+    [Fact]
     public async Task A_checkpoint_re_signed_with_another_key_is_caught()
     {
         var (forger, _) = Ed25519NoteSigner.GenerateKey("federation.node/kr-knpa/log");
@@ -96,6 +144,14 @@ public sealed class LedgerTamperDrillTests : IAsyncLifetime
             await TamperAsync($"UPDATE fed.ledger_checkpoint SET note = '{resigned.Replace("'", "''", StringComparison.Ordinal)}' WHERE checkpoint_id = 1");
         }
         AssertCaught("checkpoint #1 (size 8", "log signature", "re-signed with another key");
+    }
+
+    private async Task<byte[]> BlobAsync(string sha256)
+    {
+        await using var conn = new NpgsqlConnection(PostgresServer.Admin(_kr.Database!));
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT content FROM fed.blobs WHERE sha256 = $1", conn) { Parameters = { new() { Value = sha256 } } };
+        return (byte[])(await cmd.ExecuteScalarAsync())!;
     }
 
     private static string SwapLeaves(int a, int b) => $"""

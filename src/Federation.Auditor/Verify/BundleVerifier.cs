@@ -13,7 +13,8 @@ namespace Federation.Auditor.Verify;
 /// node's descriptor, verified against a trusted CA, or a trusted .vkey); every entry (in order and gap-free, its
 /// data digest recomputed from its data, its leaf hash recomputed from its fields and compared with the one stored
 /// in the node's tree); the tree rebuilt from those leaves; every checkpoint (the log's signature, its root against
-/// the rebuilt tree, consistency with the previous one); and witness cosignatures on the latest. The first problem
+/// the rebuilt tree, consistency with the previous one); and witness cosignatures on the latest. An entry that commits to
+/// a signed envelope has that envelope checked too (<see cref="EnvelopeAudit"/>). The first problem
 /// stops the check with an <see cref="AuditFailure"/> naming it.
 /// </summary>
 public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvider time, TextWriter progress)
@@ -75,6 +76,7 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
     private (InMemoryMerkleNodeStore Store, ulong Size) Entries(string dir, AuditManifest manifest)
     {
         var store = new InMemoryMerkleNodeStore();
+        var envelopes = new EnvelopeAudit(trust, Path.Combine(dir, AuditBundle.BlobsFolder));
         var range = CompactRange.Empty;
         var completed = new List<StoredNode>(64);
         ulong expected = 0;
@@ -96,6 +98,7 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
                 throw new AuditFailure($"{where}: data digest", $"{Convert.ToHexStringLower(recorded)} (logged)", $"{Convert.ToHexStringLower(recomputed)} recomputed from the exported data: the event's data was altered after it was logged");
             if (leaf != stored)
                 throw new AuditFailure($"{where}: leaf hash", $"{stored} (stored in the tree when it was logged)", $"{leaf} recomputed from the entry's fields: the entry was altered or moved after it was logged");
+            if (entry.EnvelopeSha256 is { } signedContent) envelopes.Check(entry, Convert.FromBase64String(signedContent), where);
             completed.Clear();
             range = range.Append(leaf, completed);
             store.AddRange(completed);

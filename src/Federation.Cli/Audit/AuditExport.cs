@@ -46,6 +46,7 @@ internal static class AuditExport
         var origin = SignedCheckpoint.Parse(anchor.Note).Checkpoint.Origin;
         stdout.WriteLine($"exporting {nodeId} ({origin}) up to its checkpoint #{anchor.Id}: {anchor.Size} entries, {checkpoints.Count} checkpoints");
 
+        var envelopes = new List<(string Blob, string? SignedContent)>();
         await using (var entries = new StreamWriter(Path.Combine(outDir, AuditBundle.EntriesFile), false, new UTF8Encoding(false)))
         {
             for (ulong start = 0; start < anchor.Size; start += Page)
@@ -56,16 +57,70 @@ internal static class AuditExport
                 // Written as served, gaps included: judging them is fedaudit's job, with the reason.
                 if (items.GetArrayLength() != (int)(end - start))
                     stdout.WriteLine($"warning: asked for entries {start}-{end - 1}, the node served {items.GetArrayLength()}");
-                foreach (var item in items.EnumerateArray()) await entries.WriteLineAsync(item.GetRawText());
+                foreach (var item in items.EnumerateArray())
+                {
+                    await entries.WriteLineAsync(item.GetRawText());
+                    if (item.TryGetProperty("envelope", out var env) && env.ValueKind == JsonValueKind.Object && env.TryGetProperty("blob", out var blob)
+                        && blob.GetString() is { } name)
+                        envelopes.Add((name, item.TryGetProperty("envelopeSha256", out var digest) && digest.GetString() is { } d ? d : null));
+                }
                 stdout.WriteLine($"entries {end}/{anchor.Size}");
             }
         }
+        await ExportBlobsAsync(http, Path.Combine(outDir, AuditBundle.BlobsFolder), envelopes, stdout);
         await File.WriteAllLinesAsync(Path.Combine(outDir, AuditBundle.CheckpointsFile),
             checkpoints.Select(c => JsonSerializer.Serialize(c, AuditBundle.Json)), new UTF8Encoding(false));
         var manifest = new AuditManifest(AuditBundle.Format, nodeId, origin, anchor.Size, node.ToString(), time.GetUtcNow());
         await File.WriteAllTextAsync(Path.Combine(outDir, AuditBundle.ManifestFile), JsonSerializer.Serialize(manifest, AuditBundle.Json) + "\n");
         stdout.WriteLine($"wrote {outDir}: check it offline with fedaudit verify {outDir} --trust <dir>");
         return 0;
+    }
+
+    /// <summary>
+    /// Every envelope the entries name, and the content of the detached ones (stored under its SHA-256, which is the
+    /// digest the leaf commits to). Written as served: a blob whose bytes no longer match its name is for fedaudit to
+    /// report, with the entry that names it.
+    /// </summary>
+    private static async Task ExportBlobsAsync(HttpClient http, string dir, List<(string Blob, string? SignedContent)> envelopes, TextWriter stdout)
+    {
+        Directory.CreateDirectory(dir);
+        var done = 0;
+        foreach (var (blob, signedContent) in envelopes)
+        {
+            if (!IsDigest(blob)) continue; // fedaudit names the entry; a path out of the bundle is never written
+            var envelope = await FetchBlobAsync(http, dir, blob);
+            if (signedContent is not null && IsDetached(envelope))
+                await FetchBlobAsync(http, dir, Convert.ToHexStringLower(Convert.FromBase64String(signedContent)));
+            if (++done % 100 == 0) stdout.WriteLine($"envelopes {done}/{envelopes.Count}");
+        }
+        stdout.WriteLine($"envelopes {done}/{envelopes.Count}");
+    }
+
+    private static async Task<byte[]> FetchBlobAsync(HttpClient http, string dir, string sha256)
+    {
+        var path = Path.Combine(dir, sha256);
+        if (File.Exists(path)) return await File.ReadAllBytesAsync(path);
+        var bytes = await Get(http, $"api/v1/log/blobs/{sha256}", r => r.ReadAsByteArrayAsync());
+        await File.WriteAllBytesAsync(path + ".part", bytes);
+        File.Move(path + ".part", path, overwrite: true);
+        return bytes;
+    }
+
+    private static bool IsDigest(string s) => s.Length == 64 && s.All(char.IsAsciiHexDigitLower);
+
+    private static bool IsDetached(byte[] envelope)
+    {
+        try
+        {
+            var cms = new SignedCms();
+            cms.Decode(envelope);
+            // SignedCms.Detached only echoes the constructor; a decoded detached envelope has no eContent.
+            return cms.ContentInfo.Content.Length == 0;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false; // not CMS at all: fedaudit reports it
+        }
     }
 
     private static HttpClient Client(Uri node, string certPath, string keyPath, string? caPath, TimeProvider time)

@@ -19,6 +19,8 @@ public static class AuditBundle
     public const string DescriptorFile = "descriptor.p7s";
     public const string EntriesFile = "entries.jsonl";
     public const string CheckpointsFile = "checkpoints.jsonl";
+    /// <summary>Folder of the envelopes (and detached contents) the entries name, each file named by its SHA-256.</summary>
+    public const string BlobsFolder = "blobs";
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -41,7 +43,12 @@ public sealed record AuditEntry(
     string DataSha256,
     string? EnvelopeSha256,
     string LeafHash,
-    JsonElement? Data);
+    JsonElement? Data,
+    AuditEnvelope? Envelope = null);
+
+/// <summary>Where the signed envelope an entry commits to is stored (<see cref="AuditBundle.BlobsFolder"/>), and the
+/// node that signed it. Not covered by the leaf — the entry's <c>EnvelopeSha256</c>, the signed content's digest, is.</summary>
+public sealed record AuditEnvelope(string Blob, string SignedBy);
 
 /// <summary>A signed checkpoint note with the cosignatures gathered, as stored by the node.</summary>
 public sealed record AuditCheckpoint(long Id, DateTimeOffset SignedAt, ulong Size, string Note);

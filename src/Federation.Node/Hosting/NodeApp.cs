@@ -2,6 +2,7 @@ using Federation.Node.Console;
 using Federation.Node.Lists;
 using Federation.Node.Audit;
 using Federation.Node.Ledger;
+using Federation.Node.Messaging;
 using Federation.Node.Peers;
 using Federation.Node.Security;
 using Federation.Node.Storage;
@@ -50,6 +51,16 @@ public static class NodeApp
         services.AddSingleton(ListsOptions.Load(builder.Configuration));
         services.AddSingleton<ReleasePublisher>();
         services.AddSingleton<PeerSync>();
+        // Incoming item kinds: one IItemHandler each (docs/formats.md §4); ItemReceiver dispatches pulled and pushed items.
+        services.AddSingleton<ItemReceiver>();
+        services.AddSingleton<IItemHandler, ReleaseItemHandler>();
+        services.AddSingleton<IItemHandler, GenericMessageHandler>();
+        services.AddSingleton<MessageSender>();
+        services.AddSingleton<OutboxDelivery>();
+        // The outbox pump is no Hangfire job (it reacts to commits within milliseconds), but it follows the jobs switch
+        // so tests, which run several nodes in one process, drive delivery themselves unless they turn it on.
+        if (builder.Configuration.GetValue("Node:Outbox:Pump", jobsEnabled))
+            services.AddHostedService<OutboxPump>();
         services.AddTransient<PeerSyncJob>();
         services.AddLedger(ledger);
         services.AddAccessLog();
@@ -90,6 +101,7 @@ public static class NodeApp
         app.MapPeersApi();
         app.MapListsApi();
         app.MapFeedApi();
+        app.MapInboxApi();
         app.MapSyncMetrics();
         app.MapLedgerApi();
         app.MapNodeConsole();

@@ -5,6 +5,8 @@ using Federation.Node.Audit;
 using Federation.Node.Hosting;
 using Federation.Node.Peers;
 using Federation.Node.Security;
+using Federation.Node.Storage;
+using Npgsql;
 
 namespace Federation.Node.Ledger;
 
@@ -42,6 +44,8 @@ public static class LedgerApi
         agency.MapGet("/entries", (LedgerLog log, string? start, string? end, CancellationToken ct) => Entries(log, start, end, withData: true, ct))
             .WithSummary($"Leaves `start` ≤ index < `end` (at most {MaxPage}) with each event's data (auditors).");
         agency.MapGet("/checkpoints", Checkpoints).WithSummary($"Every signed checkpoint after id `after`, oldest first, at most {MaxCheckpoints} (auditors).");
+        agency.MapGet("/blobs/{sha256}", Blob)
+            .WithSummary("A stored blob (an envelope or its detached content) named by a log entry, exactly as stored (auditors).");
         agency.MapGet("/descriptor", (NodeDescriptorSource source) => TypedResults.Bytes(source.Envelope(), PeersApi.DescriptorContentType))
             .WithSummary("The node's signed descriptor, which binds its log key to its agency CA (auditors).");
     }
@@ -51,7 +55,10 @@ public static class LedgerApi
     public sealed record ConsistencyProofView(ulong From, ulong To, IReadOnlyList<string> Proof);
 
     public sealed record EntryView(ulong Index, Guid EventId, string StreamKey, string EventType, DateTimeOffset Timestamp, long TimestampMicros,
-        string DataSha256, string? EnvelopeSha256, string LeafHash, JsonElement? Data);
+        string DataSha256, string? EnvelopeSha256, string LeafHash, JsonElement? Data, EnvelopeView? Envelope);
+
+    /// <summary>Where the signed envelope a leaf commits to is stored (auditors fetch it from <c>/api/v1/log/blobs/</c>).</summary>
+    public sealed record EnvelopeView(string Blob, string SignedBy);
 
     public sealed record EntriesView(ulong TreeSize, ulong Start, ulong End, IReadOnlyList<EntryView> Entries);
 
@@ -109,7 +116,26 @@ public static class LedgerApi
         var entry = e.Entry;
         JsonElement? data = withData && e.Data is { } json ? JsonDocument.Parse(json).RootElement.Clone() : null;
         return new EntryView(entry.Index, entry.EventId, entry.StreamKey, entry.EventType, entry.Timestamp, entry.TimestampMicroseconds,
-            Convert.ToBase64String(entry.DataSha256), entry.EnvelopeSha256 is { } env ? Convert.ToBase64String(env) : null, e.StoredLeafHash.ToBase64(), data);
+            Convert.ToBase64String(entry.DataSha256), entry.EnvelopeSha256 is { } env ? Convert.ToBase64String(env) : null, e.StoredLeafHash.ToBase64(), data,
+            withData && e.EnvelopeBlob is { } blob ? new EnvelopeView(blob, e.EnvelopeSigner ?? "") : null);
+    }
+
+    private static async Task<IResult> Blob(NpgsqlDataSource db, NodeSettingsMonitor settings, string sha256, CancellationToken ct)
+    {
+        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower))
+            return Problems.Result(StatusCodes.Status400BadRequest, "digest-invalid", "a blob is named by the lower-case hex SHA-256 of its bytes", $"'{sha256}'");
+        var schema = settings.Current.Schema;
+        // Only what the log names: an envelope, or the detached content its leaf commits to.
+        await using var named = db.CreateCommand($"""
+            SELECT EXISTS (SELECT 1 FROM {schema}.ledger_leaf WHERE envelope_blob = $1 OR envelope_sha256 = decode($1, 'hex'))
+            """);
+        named.Parameters.Add(new NpgsqlParameter { Value = sha256 });
+        if (!(bool)(await named.ExecuteScalarAsync(ct))!)
+            return Problems.Result(StatusCodes.Status404NotFound, "blob-not-logged", "no log entry names this blob", sha256);
+        // Served as stored, never re-hashed here: judging whether the bytes still match their name is the auditor's job.
+        return await Blobs.GetAsync(db, schema, sha256, ct) is { } blob
+            ? TypedResults.Bytes(blob.Content, "application/octet-stream")
+            : Problems.Result(StatusCodes.Status404NotFound, "object-not-found", "a log entry names this blob, but it is not stored", sha256);
     }
 
     private static async Task<IResult?> BeyondLog(LedgerLog log, ulong size, CancellationToken ct)

@@ -64,7 +64,7 @@ internal sealed class LedgerAppend(string schema, LedgerTip tip) : ITransactionP
         var completed = new List<StoredNode>(2 * count + 64);
         var appended = range.Append(leafHashes, completed);
 
-        await InsertAsync(connection, transaction, entries, completed, token);
+        await InsertAsync(connection, transaction, entries, pending, completed, token);
 
         // Offered before the commit: a range is only ever used when the database's size and last leaf hash match it,
         // and leaf hashes include the event id, so the range of a transaction that then rolls back never matches.
@@ -79,12 +79,13 @@ internal sealed class LedgerAppend(string schema, LedgerTip tip) : ITransactionP
     }
 
     /// <summary>One round trip: both inserts in one batch of unnest(...) statements (binary COPY measured no faster at 1,000 leaves).</summary>
-    private async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, LedgerEntry[] entries, List<StoredNode> completed, CancellationToken token)
+    private async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, LedgerEntry[] entries, IReadOnlyList<PendingLeaf> pending,
+        List<StoredNode> completed, CancellationToken token)
     {
         await using var insert = new NpgsqlBatch(connection, transaction);
         insert.BatchCommands.Add(new NpgsqlBatchCommand($"""
-            INSERT INTO {schema}.ledger_leaf (leaf_index, event_id, stream_key, event_type, event_time, data_sha256, envelope_sha256)
-            SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::bytea[], $7::bytea[])
+            INSERT INTO {schema}.ledger_leaf (leaf_index, event_id, stream_key, event_type, event_time, data_sha256, envelope_sha256, envelope_blob, envelope_signer)
+            SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::bytea[], $7::bytea[], $8::text[], $9::text[])
             """)
         {
             Parameters =
@@ -96,6 +97,8 @@ internal sealed class LedgerAppend(string schema, LedgerTip tip) : ITransactionP
                 Array(NpgsqlDbType.TimestampTz, entries.Select(e => e.Timestamp)),
                 Array(NpgsqlDbType.Bytea, entries.Select(e => e.DataSha256)),
                 Array(NpgsqlDbType.Bytea, entries.Select(e => e.EnvelopeSha256)),
+                Array(NpgsqlDbType.Text, pending.Select(p => p.EnvelopeBlob)),
+                Array(NpgsqlDbType.Text, pending.Select(p => p.EnvelopeSigner)),
             },
         });
         insert.BatchCommands.Add(new NpgsqlBatchCommand($"""

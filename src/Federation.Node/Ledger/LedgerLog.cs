@@ -34,7 +34,7 @@ public sealed class LedgerLog(NpgsqlDataSource db, NodeSettings settings)
     {
         await using var cmd = db.CreateCommand($"""
             SELECT l.leaf_index, l.event_id, l.stream_key, l.event_type, l.event_time, l.data_sha256, l.envelope_sha256, n.hash,
-                   {(withData ? "e.data::text" : "NULL")}
+                   {(withData ? "e.data::text" : "NULL")}, l.envelope_blob, l.envelope_signer
             FROM {_schema}.ledger_leaf l
             JOIN {_schema}.ledger_node n ON n.level = 0 AND n.node_index = l.leaf_index
             {(withData ? $"LEFT JOIN {_schema}.mt_events e ON e.id = l.event_id" : "")}
@@ -45,7 +45,8 @@ public sealed class LedgerLog(NpgsqlDataSource db, NodeSettings settings)
         var entries = new List<LoggedEvent>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            entries.Add(new LoggedEvent(ReadEntry(reader), MerkleHash.FromBytes(reader.GetFieldValue<byte[]>(7)), reader.IsDBNull(8) ? null : reader.GetString(8)));
+            entries.Add(new LoggedEvent(ReadEntry(reader), MerkleHash.FromBytes(reader.GetFieldValue<byte[]>(7)), reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10)));
         return entries;
     }
 

@@ -26,6 +26,10 @@ public static class LedgerSchema
               event_time      timestamptz NOT NULL,
               data_sha256     bytea       NOT NULL CHECK (length(data_sha256) = 32),
               envelope_sha256 bytea       NULL CHECK (length(envelope_sha256) = 32));
+            -- Where the envelope a leaf commits to is stored, and who signed it: not part of the leaf (the CMS blob is
+            -- malleable), but what an audit export needs to carry the envelope. Added after the first release.
+            ALTER TABLE {schema}.ledger_leaf ADD COLUMN IF NOT EXISTS envelope_blob text NULL;
+            ALTER TABLE {schema}.ledger_leaf ADD COLUMN IF NOT EXISTS envelope_signer text NULL;
             CREATE TABLE IF NOT EXISTS {schema}.ledger_node (
               level      smallint NOT NULL CHECK (level BETWEEN 0 AND 63),
               node_index bigint   NOT NULL CHECK (node_index >= 0),

@@ -7,7 +7,8 @@ namespace Federation.Node.Ledger;
 
 /// <summary>An event about to be appended, with everything its leaf needs except the index (computed before the
 /// appending transaction takes the ledger lock, so the lock is held for as little work as possible).</summary>
-internal sealed record PendingLeaf(Guid EventId, string StreamKey, string EventType, DateTimeOffset Timestamp, byte[] DataSha256, byte[]? EnvelopeSha256)
+internal sealed record PendingLeaf(Guid EventId, string StreamKey, string EventType, DateTimeOffset Timestamp, byte[] DataSha256, byte[]? EnvelopeSha256,
+    string? EnvelopeBlob, string? EnvelopeSigner)
 {
     public static PendingLeaf From(IEvent e, string streamKey, ISerializer serializer)
     {
@@ -15,13 +16,16 @@ internal sealed record PendingLeaf(Guid EventId, string StreamKey, string EventT
         // how jsonb later re-renders it, so an auditor can recompute it from the stored row.
         var data = LedgerEntry.DataDigest(serializer.ToJson(e.Data));
         byte[]? envelope = null;
+        string? blob = null, signer = null;
         if (e.Data is IEnvelopeEvent carrier)
         {
+            blob = carrier.EnvelopeBlobSha256;
+            signer = carrier.SignedBy;
             envelope = carrier.SignedContentSha256.ToArray();
             if (envelope.Length != SHA256.HashSizeInBytes)
                 throw new InvalidOperationException($"{e.EventTypeName}: the signed-content digest is {envelope.Length} bytes, not 32.");
         }
-        return new PendingLeaf(e.Id, streamKey, e.EventTypeName, e.Timestamp, data, envelope);
+        return new PendingLeaf(e.Id, streamKey, e.EventTypeName, e.Timestamp, data, envelope, blob, signer);
     }
 
     public LedgerEntry ToEntry(ulong index) =>

@@ -1,3 +1,5 @@
+using Federation.Node.Ledger;
+
 namespace Federation.Node.Lists;
 
 /// <summary>
@@ -28,4 +30,10 @@ public sealed record HashListCreated(string Origin, string ListId, string Title,
 /// <summary>A release was packed, signed and stored by this node (its own list). Blobs are addressed by SHA-256.</summary>
 public sealed record ReleasePublished(
     string Origin, string ListId, long Version, string ContentSha256, string SignatureSha256, string? PreviousSha256,
-    long Added, long Withdrawn, long Size, DateTimeOffset Expires, string Audience, string Tlp, string By, DateTimeOffset At);
+    long Added, long Withdrawn, long Size, DateTimeOffset Expires, string Audience, string Tlp, string By, DateTimeOffset At) : IEnvelopeEvent
+{
+    // Explicit, so that the serialized event (and so its data digest) stays exactly the fields above.
+    ReadOnlyMemory<byte> IEnvelopeEvent.SignedContentSha256 => Convert.FromHexString(ContentSha256);
+    string IEnvelopeEvent.EnvelopeBlobSha256 => SignatureSha256;
+    string IEnvelopeEvent.SignedBy => Origin;
+}

@@ -24,7 +24,7 @@ public static class PeersApi
     }
 
     public sealed record PeerView(string NodeId, string BaseUrl, bool Healthy, DateTimeOffset? LastContact, DateTimeOffset? LastSuccess,
-        string? LastError, int ConsecutiveFailures, Core.Descriptors.NodeDescriptor? Descriptor, SyncView Sync);
+        string? LastError, int ConsecutiveFailures, Core.Descriptors.NodeDescriptor? Descriptor, SyncView Sync, Outbox.Health Outbox);
 
     /// <summary>Sync health: last successful pull, what came in, how far behind the peer's head, what went wrong.</summary>
     public sealed record SyncView(DateTimeOffset? LastSuccess, long ItemsReceived, long BytesReceived, long ItemsQuarantined, long Cursor, long Lag,
@@ -34,13 +34,13 @@ public static class PeersApi
             new(s.LastSuccess, s.ItemsReceived, s.BytesReceived, s.ItemsQuarantined, s.Cursor, s.Lag, s.LastError, s.ConsecutiveFailures);
     }
 
-    private static async Task<IResult> ListPeers(NodeSettingsMonitor settings, IQuerySession session, CancellationToken ct) =>
-        TypedResults.Ok(await Views(settings, session, null, ct));
+    private static async Task<IResult> ListPeers(NodeSettingsMonitor settings, IQuerySession session, Npgsql.NpgsqlDataSource db, TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok(await Views(settings, session, db, time, null, ct));
 
-    private static async Task<IResult> RefreshPeers(PeerMonitor monitor, NodeSettingsMonitor settings, IQuerySession session, CancellationToken ct)
+    private static async Task<IResult> RefreshPeers(PeerMonitor monitor, NodeSettingsMonitor settings, IQuerySession session, Npgsql.NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         var statuses = (await monitor.RefreshAllAsync(ct)).ToDictionary(s => s.Id);
-        return TypedResults.Ok(await Views(settings, session, statuses, ct));
+        return TypedResults.Ok(await Views(settings, session, db, time, statuses, ct));
     }
 
     private static async Task<IResult> SyncNow(string peer, bool? wait, PeerSync sync, IBackgroundJobClient jobs, NodeSettingsMonitor settings, CancellationToken ct)
@@ -58,17 +58,20 @@ public static class PeersApi
             : Problems.Result(502, "sync-" + outcome.Status, $"the pull from {id} did not complete", outcome.State.LastError);
     }
 
-    /// <summary>Each configured peer with its last refresh and sync state; the console shows the same views.</summary>
-    internal static async Task<List<PeerView>> Views(NodeSettingsMonitor settings, IQuerySession session, Dictionary<string, PeerStatus>? fresh, CancellationToken ct)
+    /// <summary>Each configured peer with its last refresh, sync and outbox state; the console shows the same views.</summary>
+    internal static async Task<List<PeerView>> Views(NodeSettingsMonitor settings, IQuerySession session, Npgsql.NpgsqlDataSource db, TimeProvider time,
+        Dictionary<string, PeerStatus>? fresh, CancellationToken ct)
     {
         var peers = settings.Current.Peers.Values.OrderBy(p => p.NodeId.Value, StringComparer.Ordinal).ToList();
         var ids = peers.Select(p => p.NodeId.Value).ToArray();
         var statuses = fresh ?? (await session.LoadManyAsync<PeerStatus>(ct, ids)).ToDictionary(s => s.Id);
         var syncs = (await session.LoadManyAsync<PeerSyncState>(ct, ids)).ToDictionary(s => s.Id);
-        return peers.Select(p => View(p, statuses.GetValueOrDefault(p.NodeId.Value), syncs.GetValueOrDefault(p.NodeId.Value) ?? PeerSyncState.New(p.NodeId.Value))).ToList();
+        var outbox = await Outbox.HealthAsync(db, settings.Current.Schema, time.GetUtcNow(), ct);
+        return peers.Select(p => View(p, statuses.GetValueOrDefault(p.NodeId.Value), syncs.GetValueOrDefault(p.NodeId.Value) ?? PeerSyncState.New(p.NodeId.Value),
+            outbox.GetValueOrDefault(p.NodeId.Value) ?? Outbox.Health.None)).ToList();
     }
 
-    private static PeerView View(PeerSettings p, PeerStatus? s, PeerSyncState sync) =>
+    private static PeerView View(PeerSettings p, PeerStatus? s, PeerSyncState sync, Outbox.Health outbox) =>
         new(p.NodeId.Value, p.BaseUrl.ToString(), s is { ConsecutiveFailures: 0, LastSuccess: not null }, s?.LastContact, s?.LastSuccess,
-            s?.LastError, s?.ConsecutiveFailures ?? 0, s?.Descriptor, SyncView.Of(sync));
+            s?.LastError, s?.ConsecutiveFailures ?? 0, s?.Descriptor, SyncView.Of(sync), outbox);
 }

@@ -28,6 +28,8 @@ public static class MartenSetup
         opts.Schema.For<PeerSyncState>().Identity(p => p.Id);
         opts.Events.AddEventType<ReleaseReceived>();
         opts.Events.AddEventType<ItemQuarantined>();
+        opts.Events.AddEventType<Messaging.MessageReceived>();
+        opts.Events.AddEventType<PushReceiptStored>();
         LedgerSetup.Configure(opts, schema);
         AuditSetup.Configure(opts);
     }

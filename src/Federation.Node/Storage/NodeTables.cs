@@ -46,5 +46,33 @@ public static class NodeTables
             release_version bigint NOT NULL,
             PRIMARY KEY (origin, list_id, signal, value));
         CREATE INDEX IF NOT EXISTS active_entries_by_value ON {schema}.active_entries (signal, value);
+
+        -- Pushes to send: one row per recipient of a feed item, written with the item (see FeedWriter), done once a
+        -- valid signed receipt is held (the receipt itself is an event and a blob).
+        CREATE TABLE IF NOT EXISTS {schema}.outbox (
+            id             bigserial PRIMARY KEY,
+            recipient      text NOT NULL,
+            feed_position  bigint NOT NULL REFERENCES {schema}.feed (position),
+            created        timestamptz NOT NULL DEFAULT now(),
+            attempts       int NOT NULL DEFAULT 0,
+            next_attempt   timestamptz NOT NULL DEFAULT now(),
+            last_attempt   timestamptz,
+            last_error     text,
+            delivered      timestamptz,
+            receipt_sha256 text,
+            UNIQUE (recipient, feed_position));
+        CREATE INDEX IF NOT EXISTS outbox_pending ON {schema}.outbox (recipient, id) WHERE delivered IS NULL;
+
+        -- Every item applied from a peer, by pull or push, once: the key that makes the second copy a duplicate.
+        CREATE TABLE IF NOT EXISTS {schema}.received_items (
+            kind           text NOT NULL,
+            content_sha256 text NOT NULL,
+            origin         text NOT NULL,
+            item_id        text NOT NULL,
+            feed_position  bigint NOT NULL,
+            via            text NOT NULL,
+            received_at    timestamptz NOT NULL,
+            duplicates     int NOT NULL DEFAULT 0,
+            PRIMARY KEY (kind, content_sha256));
         """;
 }

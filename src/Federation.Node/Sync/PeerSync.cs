@@ -1,11 +1,7 @@
 using System.Net.Http.Json;
-using Federation.Core.Envelopes;
 using Federation.Core.Identity;
-using Federation.Core.Releases;
 using Federation.Node.Hosting;
-using Federation.Node.Lists;
 using Federation.Node.Peers;
-using Federation.Node.Storage;
 using Marten;
 using Npgsql;
 
@@ -13,12 +9,12 @@ namespace Federation.Node.Sync;
 
 /// <summary>
 /// Pulls one peer's feed: pages through it, downloads each item's objects, verifies them strictly (the object's
-/// digest, the CMS signature, signer = the item's origin = this peer, its pinned CA, the list's chain, expiry), and
-/// stores what passed — blobs, active entries, events, the list's state — together with the moved cursor, in one
-/// transaction per page. An item that fails is quarantined with its reason and digest, and the sync goes on.
+/// digest, then the kind's own rules through <see cref="ItemReceiver"/>: for releases the CMS signature, signer = the
+/// item's origin = this peer, its pinned CA, the list's chain, expiry), and stores what passed together with the moved
+/// cursor, in one transaction per page. An item that fails is quarantined with its reason and digest, and the sync goes on.
 /// Only one sync per peer runs at a time (a PostgreSQL advisory lock, so also across node instances).
 /// </summary>
-public sealed class PeerSync(NodeSettingsMonitor settings, PeerClient clients, IDocumentStore store, NpgsqlDataSource db, TimeProvider time, ILogger<PeerSync> log)
+public sealed class PeerSync(NodeSettingsMonitor settings, PeerClient clients, IDocumentStore store, NpgsqlDataSource db, ItemReceiver receiver, TimeProvider time, ILogger<PeerSync> log)
 {
     public const int DefaultPageSize = 100;
 
@@ -101,88 +97,43 @@ public sealed class PeerSync(NodeSettingsMonitor settings, PeerClient clients, I
         return page;
     }
 
-    private sealed record Accepted(FeedApi.FeedEntry Item, ReleaseSummary Summary, byte[] Content, byte[] Signature, string SignerSubject);
-
     private async Task<(PeerSyncState, int, int)> ApplyPage(PeerSettings peer, PeerSyncState state, FeedApi.FeedPage page, CancellationToken ct)
     {
-        var accepted = new List<Accepted>();
-        var quarantined = new List<ItemQuarantined>();
-        var chains = new Dictionary<string, ReleaseChainState?>();
+        // Objects are fetched before the transaction opens, so a slow peer never holds one open; the checks that need
+        // no object come first, so nothing is downloaded that would be refused anyway.
+        var fetched = new List<(FeedApi.FeedEntry Entry, ReceivedItem? Item, ItemRefusal? Refusal)>();
         long bytes = 0;
-        var verifier = new ReleaseVerifier(time);
-        await using (var query = store.QuerySession())
+        foreach (var entry in page.Items)
         {
-            foreach (var item in page.Items)
+            if (receiver.Precheck(entry, peer) is { } early)
             {
-                var refusal = await Check(item);
-                if (refusal is not null)
-                {
-                    log.LogWarning("Quarantined {Kind} {Id} from {Peer}: {Reason} ({Detail})", item.Kind, item.Id, peer.NodeId, refusal.Value.Reason, refusal.Value.Detail);
-                    quarantined.Add(new ItemQuarantined(peer.NodeId.Value, item.Position, item.Kind, item.Id, item.ContentSha256, refusal.Value.Reason, refusal.Value.Detail, time.GetUtcNow()));
-                }
+                fetched.Add((entry, null, early));
+                continue;
             }
-
-            async Task<(string Reason, string Detail)?> Check(FeedApi.FeedEntry item)
-            {
-                if (item.Kind != "release") return ("kind-unknown", $"this node does not take items of kind '{item.Kind}'");
-                if (item.Origin != peer.NodeId.Value) return ("origin-not-peer", $"the item names origin {item.Origin}; {peer.NodeId} may only serve its own");
-                if (item.SignatureSha256 is null) return ("signature-missing", "a release item must name its detached signature");
-                var content = await Download(peer, item.ContentSha256, ct);
-                var signature = await Download(peer, item.SignatureSha256, ct);
-                bytes += content.Length + signature.Length;
-                if (ContentDigest.Of(content).Hex != item.ContentSha256) return ("object-digest-mismatch", $"the object served as {item.ContentSha256} has another digest");
-                if (ContentDigest.Of(signature).Hex != item.SignatureSha256) return ("object-digest-mismatch", $"the signature served as {item.SignatureSha256} has another digest");
-
-                ReleaseHeader header;
-                try
-                {
-                    header = (await ReleaseReader.OpenAsync(new MemoryStream(content), ct)).Header;
-                }
-                catch (ReleaseFormatException e)
-                {
-                    return (ReleaseRejections.Malformed, e.Message);
-                }
-                // A peer that serves us a release outside its audience breaks the origin's sharing rules: refuse it.
-                if (!header.Audience.Includes(settings.Current.NodeId))
-                    return ("not-in-audience", $"the release is for {header.Audience}, not for {settings.Current.NodeId}");
-                var key = HashList.Key(header.Origin.Value, header.List.Value);
-                if (!chains.TryGetValue(key, out var chain))
-                {
-                    var list = await query.LoadAsync<HashList>(key, ct);
-                    chain = list?.LastDigest is { } d
-                        ? new ReleaseChainState(header.List, header.Origin, new ReleaseVersion(list.Version), ContentDigest.Parse(d))
-                        : null;
-                }
-                var check = await verifier.VerifyAsync(new MemoryStream(content), signature, peer.Anchor, peer.NodeId, chain, ct);
-                if (!check.Accepted) return (check.Reason!, check.Detail);
-                accepted.Add(new Accepted(item, check.Release!, content, signature, check.Signer?.Subject ?? ""));
-                chains[key] = ReleaseChainState.Of(check.Release!);
-                return null;
-            }
+            var content = await Download(peer, entry.ContentSha256, ct);
+            var signature = entry.SignatureSha256 is { } sig ? await Download(peer, sig, ct) : null;
+            bytes += content.Length + (signature?.Length ?? 0);
+            fetched.Add((entry, new ReceivedItem(entry, content, signature, "pull"), null));
         }
 
-        var schema = settings.Current.Schema;
+        var s = settings.Current;
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(tx));
         var now = time.GetUtcNow();
-        foreach (var a in accepted)
+        var reception = new ItemReception(conn, tx, session, s, peer, now);
+        int applied = 0, quarantined = 0;
+        foreach (var (entry, item, early) in fetched)
         {
-            var h = a.Summary.Header;
-            await Blobs.PutAsync(conn, tx, schema, a.Summary.Digest.Hex, "application/vnd.federation.release", a.Content, ct);
-            await Blobs.PutAsync(conn, tx, schema, a.Item.SignatureSha256!, "application/pkcs7-signature", a.Signature, ct);
-            long active;
-            await using (var release = new MemoryStream(a.Content, writable: false))
-                active = await ActiveEntries.ApplyAsync(conn, tx, schema, a.Summary, release, ct);
-            var key = HashList.Key(h.Origin.Value, h.List.Value);
-            var list = await session.LoadAsync<HashList>(key, ct)
-                ?? new HashList(key, h.Origin.Value, h.List.Value, h.List.Value, h.Audience.ToString(), h.Tlp.Name, 0, null, null, 0, now, null);
-            session.Store(list with { Version = h.Version.Value, LastDigest = a.Summary.Digest.Hex, Expires = h.Expires, ActiveEntries = active, Audience = h.Audience.ToString(), Tlp = h.Tlp.Name, Updated = now });
-            session.Events.Append(HashList.Stream(h.Origin.Value, h.List.Value), new ReleaseReceived(h.Origin.Value, h.List.Value, h.Version.Value,
-                a.Summary.Digest.Hex, a.Item.SignatureSha256!, a.Summary.Added, a.Summary.Withdrawn, h.Expires, a.Item.Position, a.SignerSubject, now));
+            var outcome = item is null ? new ItemReceiver.Outcome.Refused(early!.Value) : await receiver.ReceiveAsync(reception, item, ct);
+            if (outcome is ItemReceiver.Outcome.Applied) applied++;
+            if (outcome is ItemReceiver.Outcome.Refused { Refusal: var r })
+            {
+                quarantined++;
+                log.LogWarning("Quarantined {Kind} {Id} from {Peer}: {Reason} ({Detail})", entry.Kind, entry.Id, peer.NodeId, r.Reason, r.Detail);
+                session.Events.Append("sync:" + peer.NodeId, new ItemQuarantined(peer.NodeId.Value, entry.Position, entry.Kind, entry.Id, entry.ContentSha256, r.Reason, r.Detail, now));
+            }
         }
-        foreach (var q in quarantined)
-            session.Events.Append("sync:" + peer.NodeId, q);
         var next = state with
         {
             Cursor = page.Items.Count > 0 ? page.Items[^1].Position : state.Cursor,
@@ -191,14 +142,14 @@ public sealed class PeerSync(NodeSettingsMonitor settings, PeerClient clients, I
             LastAttempt = now,
             LastError = null,
             ConsecutiveFailures = 0,
-            ItemsReceived = state.ItemsReceived + accepted.Count,
+            ItemsReceived = state.ItemsReceived + applied,
             BytesReceived = state.BytesReceived + bytes,
-            ItemsQuarantined = state.ItemsQuarantined + quarantined.Count,
+            ItemsQuarantined = state.ItemsQuarantined + quarantined,
         };
         session.Store(next);
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return (next, accepted.Count, quarantined.Count);
+        return (next, applied, quarantined);
     }
 
     private async Task<byte[]> Download(PeerSettings peer, string sha256, CancellationToken ct)

@@ -1,3 +1,5 @@
+using Federation.Node.Ledger;
+
 namespace Federation.Node.Sync;
 
 /// <summary>How far this node has pulled a peer's feed, and how that went: the cursor moves in the same transaction
@@ -22,7 +24,12 @@ public sealed record PeerSyncState(
 /// <summary>A peer's release was pulled, verified against the peer's pinned CA and the list's chain, and applied.</summary>
 public sealed record ReleaseReceived(
     string Origin, string ListId, long Version, string ContentSha256, string SignatureSha256, long Added, long Withdrawn,
-    DateTimeOffset Expires, long FeedPosition, string SignerSubject, DateTimeOffset At);
+    DateTimeOffset Expires, long FeedPosition, string SignerSubject, DateTimeOffset At) : IEnvelopeEvent
+{
+    ReadOnlyMemory<byte> IEnvelopeEvent.SignedContentSha256 => Convert.FromHexString(ContentSha256);
+    string IEnvelopeEvent.EnvelopeBlobSha256 => SignatureSha256;
+    string IEnvelopeEvent.SignedBy => Origin;
+}
 
 /// <summary>An item a peer served failed verification: recorded with its reason and digest, not applied.</summary>
 public sealed record ItemQuarantined(string Peer, long FeedPosition, string Kind, string ItemId, string ContentSha256, string Reason, string Detail, DateTimeOffset At);

@@ -11,10 +11,11 @@ namespace Federation.Node.Sync;
 public static class SyncMetrics
 {
     public static void MapSyncMetrics(this IEndpointRouteBuilder app) =>
-        app.MapGet("/metrics", async (NodeSettingsMonitor settings, IQuerySession session, CancellationToken ct) =>
-            TypedResults.Text(await RenderAsync(settings.Current, session, ct), "text/plain; version=0.0.4", Encoding.UTF8));
+        app.MapGet("/metrics", async (NodeSettingsMonitor settings, IQuerySession session, Npgsql.NpgsqlDataSource db, TimeProvider time, CancellationToken ct) =>
+            TypedResults.Text(await RenderAsync(settings.Current, session, await Outbox.HealthAsync(db, settings.Current.Schema, time.GetUtcNow(), ct), ct),
+                "text/plain; version=0.0.4", Encoding.UTF8));
 
-    public static async Task<string> RenderAsync(NodeSettings settings, IQuerySession session, CancellationToken ct)
+    public static async Task<string> RenderAsync(NodeSettings settings, IQuerySession session, IReadOnlyDictionary<string, Outbox.Health> outbox, CancellationToken ct)
     {
         var ids = settings.Peers.Keys.Select(k => k.Value).Order(StringComparer.Ordinal).ToArray();
         var syncs = (await session.LoadManyAsync<PeerSyncState>(ct, ids)).ToDictionary(s => s.Id);
@@ -35,6 +36,10 @@ public static class SyncMetrics
         Metric("federation_peer_sync_bytes_received_total", "counter", "Bytes of objects downloaded.", id => Sync(id).BytesReceived);
         Metric("federation_peer_sync_items_quarantined_total", "counter", "Items refused and quarantined.", id => Sync(id).ItemsQuarantined);
         Metric("federation_peer_sync_last_success_seconds", "gauge", "Unix time of the last successful pull.", id => Sync(id).LastSuccess?.ToUnixTimeSeconds());
+        Outbox.Health Push(string id) => outbox.GetValueOrDefault(id) ?? Outbox.Health.None;
+        Metric("federation_peer_outbox_pending", "gauge", "Pushes to the peer without a valid receipt yet.", id => Push(id).Pending);
+        Metric("federation_peer_outbox_oldest_pending_seconds", "gauge", "Age of the oldest push to the peer without a receipt.", id => Push(id).OldestPendingSeconds ?? 0);
+        Metric("federation_peer_outbox_failing", "gauge", "1 when the last push attempt to the peer failed.", id => Push(id).LastError is null ? 0 : 1);
         Metric("federation_peer_reachable", "gauge", "1 when the peer's signed descriptor was last fetched and verified.",
             id => statuses.GetValueOrDefault(id) is { ConsecutiveFailures: 0, LastSuccess: not null } ? 1 : 0);
         return text.ToString();

@@ -39,7 +39,7 @@ public static class ListSteps
     {
         var s = node.Services;
         var sync = new PeerSync(s.GetRequiredService<Hosting.NodeSettingsMonitor>(), s.GetRequiredService<Peers.PeerClient>(),
-            s.GetRequiredService<Marten.IDocumentStore>(), s.GetRequiredService<NpgsqlDataSource>(), TimeProvider.System,
+            s.GetRequiredService<Marten.IDocumentStore>(), s.GetRequiredService<NpgsqlDataSource>(), s.GetRequiredService<ItemReceiver>(), TimeProvider.System,
             s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<PeerSync>>()) { PageSize = pageSize };
         return sync.SyncAsync(NodeId.Parse(from.NodeId), force: true, maxPages, CancellationToken.None);
     }
@@ -65,5 +65,14 @@ public static class ListSteps
         await using var cmd = new NpgsqlCommand(sql, conn);
         foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static async Task<string> ScalarTextAsync(TestNode node, string sql, params object[] args)
+    {
+        await using var conn = new NpgsqlConnection(node.OwnerConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
+        return (string)(await cmd.ExecuteScalarAsync())!;
     }
 }

@@ -3,6 +3,7 @@ using Federation.Node.Ledger;
 using Federation.Node.Peers;
 using Federation.Node.Security;
 using Marten;
+using Npgsql;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -13,7 +14,7 @@ namespace Federation.Node.Console.Peers;
 /// auditors, this node's latest checkpoint with its witnesses' cosignatures. Reading the node's log is a consultation
 /// on the API (<c>/api/v1/log</c> asks a justification), so here too: the auditor states why once per visit.
 /// </summary>
-public sealed class IndexModel(NodeSettingsMonitor settings, IQuerySession session, LedgerCheckpoints checkpoints,
+public sealed class IndexModel(NodeSettingsMonitor settings, IQuerySession session, NpgsqlDataSource db, TimeProvider time, LedgerCheckpoints checkpoints,
     ConsultationVisits visits, ConsoleNavigation navigation) : PageModel
 {
     public const string VisitName = "log";
@@ -50,7 +51,7 @@ public sealed class IndexModel(NodeSettingsMonitor settings, IQuerySession sessi
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Peers = await PeersApi.Views(settings, session, null, ct);
+        Peers = await PeersApi.Views(settings, session, db, time, null, ct);
         MayReadLog = await navigation.MayAsync(User, Policies.Auditor);
     }
 }
