@@ -17,7 +17,7 @@ internal sealed class EnvelopeAudit(TrustDirectory trust, string blobs)
 {
     // The envelope kinds a log entry may carry; the descriptor has its own check.
     private static readonly HashSet<string> Kinds =
-        [FederationOids.HashListRelease, FederationOids.CaseMessage, FederationOids.Receipt, FederationOids.Feedback];
+        [FederationOids.HashListRelease, FederationOids.CaseMessage, FederationOids.Receipt, FederationOids.Feedback, FederationOids.Message];
 
     public void Check(AuditEntry entry, byte[] signedContentSha256, string where)
     {
@@ -44,7 +44,7 @@ internal sealed class EnvelopeAudit(TrustDirectory trust, string blobs)
             throw new AuditFailure(where, $"a CMS SignedData in blob {envelope.Blob}", e.Message);
         }
         if (!Kinds.Contains(contentType))
-            throw new AuditFailure(where, "an envelope of a kind a log entry carries (release, case message, receipt, feedback)", $"content type {contentType}");
+            throw new AuditFailure(where, "an envelope of a kind a log entry carries (release, message, case message, receipt, feedback)", $"content type {contentType}");
 
         var expected = Convert.ToHexStringLower(signedContentSha256);
         var content = detached ? ReadBlob(expected, where, "signed content") : null;

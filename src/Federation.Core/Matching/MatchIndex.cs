@@ -110,7 +110,7 @@ public sealed class MatchIndex<TEntry> : IDisposable where TEntry : IEquatable<T
             if (query.Md5 is { } md5) _md5.Search(md5, (list, entry) => hits.Add(new(_listIds[list], entry, MatchKind.Md5, 0)));
             if (query.Pdq is { } pdq)
                 _pdq.Search(pdq.Hash, _searchThreshold, _pdqThresholds,
-                    (list, entry, distance) => hits.Add(new(_listIds[list], entry, MatchKind.Pdq, distance)));
+                    (list, entry, hash, distance) => hits.Add(new(_listIds[list], entry, MatchKind.Pdq, distance, hash)));
             return 0;
         });
         hits.Sort(static (a, b) =>

@@ -149,7 +149,7 @@ internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
     /// they are read (a third faster, measured), and the candidates of all chunks are collected before any of
     /// their hashes is read, so that the loop checking them has independent loads the CPU can overlap.
     /// </remarks>
-    public void Search(PdqHash query, int threshold, IReadOnlyList<int> listThresholds, Action<ushort, TEntry, int> onMatch)
+    public void Search(PdqHash query, int threshold, IReadOnlyList<int> listThresholds, Action<ushort, TEntry, PdqHash, int> onMatch)
     {
         var radii = PdqChunks.Radii(threshold);
         var candidates = new CandidateList();
@@ -164,7 +164,7 @@ internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
                 var distance = query.DistanceTo(hash);
                 if (distance > threshold || distance > listThresholds[_lists[slot]]) continue;
                 if (FoundInEarlierChunk(query, hash, candidates.Chunk(i), radii)) continue;
-                onMatch(_lists[slot], _entries[slot], distance);
+                onMatch(_lists[slot], _entries[slot], hash, distance);
             }
         }
         finally

@@ -13,6 +13,8 @@ namespace Federation.Node.Audit;
 /// <param name="Resource">Path and query string of the request.</param>
 /// <param name="Justification">Why, as the person stated it (<c>X-Justification</c>).</param>
 /// <param name="At">When, by the node's clock.</param>
+/// <param name="Queried">What was looked up, when the endpoint states it: for a match, every hash queried as
+/// <c>signal:hex</c> (never the media). Null for endpoints that record only the resource.</param>
 public sealed record AccessRecorded(
     string Person,
     IReadOnlyList<string> Roles,
@@ -21,4 +23,5 @@ public sealed record AccessRecorded(
     string Method,
     string Resource,
     string Justification,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    IReadOnlyList<string>? Queried = null);

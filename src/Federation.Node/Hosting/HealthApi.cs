@@ -1,3 +1,4 @@
+using Federation.Node.Matching;
 using Federation.Node.Storage;
 using Npgsql;
 
@@ -8,13 +9,15 @@ public static class HealthApi
     public static void MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => TypedResults.Text("ok\n"));
-        app.MapGet("/readyz", async (NpgsqlDataSource db, NodeSettingsMonitor settings, CancellationToken ct) =>
+        app.MapGet("/readyz", async (NpgsqlDataSource db, NodeSettingsMonitor settings, EntryIndex matchIndex, CancellationToken ct) =>
         {
             try
             {
-                return await DatabaseMigrator.IsReadyAsync(db, settings.Current.Schema, ct)
+                if (!await DatabaseMigrator.IsReadyAsync(db, settings.Current.Schema, ct))
+                    return Problems.Result(StatusCodes.Status503ServiceUnavailable, "schema-not-applied", "the database schema is not applied");
+                return matchIndex.IsLoaded
                     ? Results.Text("ready\n")
-                    : Problems.Result(StatusCodes.Status503ServiceUnavailable, "schema-not-applied", "the database schema is not applied");
+                    : Problems.Result(StatusCodes.Status503ServiceUnavailable, "match-index-loading", "the match index is still loading from the database");
             }
             catch (NpgsqlException e)
             {

@@ -1,7 +1,9 @@
 using Federation.Node.Console;
 using Federation.Node.Lists;
 using Federation.Node.Audit;
+using Federation.Node.Feedback;
 using Federation.Node.Ledger;
+using Federation.Node.Matching;
 using Federation.Node.Messaging;
 using Federation.Node.Peers;
 using Federation.Node.Security;
@@ -62,6 +64,8 @@ public static class NodeApp
         if (builder.Configuration.GetValue("Node:Outbox:Pump", jobsEnabled))
             services.AddHostedService<OutboxPump>();
         services.AddTransient<PeerSyncJob>();
+        services.AddMatching(builder.Configuration);
+        services.AddFeedback();
         services.AddLedger(ledger);
         services.AddAccessLog();
         services.AddNodeConsole();
@@ -100,6 +104,8 @@ public static class NodeApp
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Person);
         app.MapPeersApi();
         app.MapListsApi();
+        app.MapMatchApi();
+        app.MapFeedbackApi();
         app.MapFeedApi();
         app.MapInboxApi();
         app.MapSyncMetrics();

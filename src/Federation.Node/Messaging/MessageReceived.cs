@@ -13,4 +13,6 @@ public sealed record MessageReceived(
     public static string Stream(string from) => "messages:" + from;
 
     ReadOnlyMemory<byte> IEnvelopeEvent.SignedContentSha256 => DocumentSha256;
+    string IEnvelopeEvent.EnvelopeBlobSha256 => EnvelopeSha256;
+    string IEnvelopeEvent.SignedBy => From;
 }

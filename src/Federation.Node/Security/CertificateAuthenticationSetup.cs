@@ -39,7 +39,9 @@ public static class CertificateAuthenticationSetup
             .AddPolicy(Policies.Operator, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Operator))
             .AddPolicy(Policies.OperatorOrAuditor, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Operator, Roles.Auditor))
             .AddPolicy(Policies.OfficerOrOperator, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Officer, Roles.Operator))
-            .AddPolicy(Policies.Auditor, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Auditor));
+            .AddPolicy(Policies.Auditor, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Auditor))
+            .AddPolicy(Policies.OfficerOrSupervisor, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Officer, Roles.Supervisor))
+            .AddPolicy(Policies.Officer, p => p.AddAuthenticationSchemes(PersonScheme).RequireRole(Roles.Officer));
         return services;
     }
 
@@ -131,4 +133,6 @@ public static class Policies
     public const string OperatorOrAuditor = "operator-or-auditor";
     public const string OfficerOrOperator = "officer-or-operator";
     public const string Auditor = "auditor";
+    public const string OfficerOrSupervisor = "officer-or-supervisor";
+    public const string Officer = "officer";
 }

@@ -1,5 +1,6 @@
 using Federation.Node.Lists;
 using Federation.Node.Audit;
+using Federation.Node.Feedback;
 using Federation.Node.Ledger;
 using Federation.Node.Peers;
 using Federation.Node.Sync;
@@ -32,5 +33,6 @@ public static class MartenSetup
         opts.Events.AddEventType<PushReceiptStored>();
         LedgerSetup.Configure(opts, schema);
         AuditSetup.Configure(opts);
+        FeedbackSetup.Configure(opts);
     }
 }

@@ -14,4 +14,6 @@ public sealed record PushReceiptStored(
     public static string Stream(string recipient) => "outbox:" + recipient;
 
     ReadOnlyMemory<byte> IEnvelopeEvent.SignedContentSha256 => ReceiptContentSha256;
+    string IEnvelopeEvent.EnvelopeBlobSha256 => ReceiptSha256;
+    string IEnvelopeEvent.SignedBy => Recipient;
 }

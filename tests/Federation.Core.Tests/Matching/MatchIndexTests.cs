@@ -15,11 +15,12 @@ public class MatchIndexTests
     {
         using var index = new MatchIndex<int>();
         var query = Some.PdqHash(_random);
-        index.Add(Pdq("list", 1, Some.PdqHashAt(query, distance, _random)));
+        var indexed = Some.PdqHashAt(query, distance, _random);
+        index.Add(Pdq("list", 1, indexed));
 
         var hits = index.Match(new MediaSignals(Pdq: Some.Matchable(query)));
 
-        Assert.Equal(matches ? [new MatchHit<int>("list", 1, MatchKind.Pdq, distance)] : [], hits);
+        Assert.Equal(matches ? [new MatchHit<int>("list", 1, MatchKind.Pdq, distance, indexed)] : [], hits);
     }
 
     [Fact]
@@ -34,7 +35,7 @@ public class MatchIndexTests
 
         var hits = index.Match(new MediaSignals(Pdq: Some.Matchable(query)));
 
-        Assert.Equal([new MatchHit<int>("default", 2, MatchKind.Pdq, 31)], hits);
+        Assert.Equal([new MatchHit<int>("default", 2, MatchKind.Pdq, 31, at31)], hits);
         Assert.Equal(30, index.GetPdqThreshold("strict"));
         Assert.Equal(31, index.GetPdqThreshold("never-seen"));
     }
@@ -47,12 +48,13 @@ public class MatchIndexTests
         using var index = new MatchIndex<int>();
         var query = Some.PdqHash(_random);
         index.SetPdqThreshold("loose", 40);
-        index.Add(Pdq("loose", 1, Some.PdqHashAt(query, distance, _random)));
+        var loose = Some.PdqHashAt(query, distance, _random);
+        index.Add(Pdq("loose", 1, loose));
         index.Add(Pdq("default", 2, Some.PdqHashAt(query, distance, _random)));
 
         var hits = index.Match(new MediaSignals(Pdq: Some.Matchable(query)));
 
-        Assert.Equal(matches ? [new MatchHit<int>("loose", 1, MatchKind.Pdq, distance)] : [], hits);
+        Assert.Equal(matches ? [new MatchHit<int>("loose", 1, MatchKind.Pdq, distance, loose)] : [], hits);
     }
 
     [Theory]

@@ -47,6 +47,8 @@ public sealed class TestNode(string nodeId) : IAsyncDisposable
         });
         await NodeApp.PrepareAsync(_app);
         await _app.StartAsync();
+        // The match index loads in the background and /readyz waits for it; so do tests.
+        await _app.Services.GetRequiredService<Federation.Node.Matching.EntryIndex>().Loaded.WaitAsync(TimeSpan.FromSeconds(30));
         return this;
     }
 
