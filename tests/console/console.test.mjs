@@ -3,7 +3,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { launch, signIn, screenshot, menu, tablet } from './federation.mjs';
+import { join } from 'node:path';
+import { launch, signIn, screenshot, menu, tablet, root } from './federation.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -14,8 +15,8 @@ const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 
 test('each role sees exactly the screens its roles allow', async () => {
   const expected = {
-    officer: ['Overview', 'Lists', 'Federation'],
-    supervisor: ['Overview', 'Lists', 'Federation'],
+    officer: ['Overview', 'Match', 'Lists', 'Federation'],
+    supervisor: ['Overview', 'Match', 'Lists', 'Federation'],
     operator: ['Overview', 'Lists', 'Federation'],
     auditor: ['Overview', 'Lists', 'Federation', 'Audit'],
   };
@@ -142,6 +143,49 @@ test('an auditor states why, sees the checkpoint, and finds that consultation in
   assert.match(csv, /^at,person,roles,method,resource,justification/);
   assert.ok(csv.includes(why));
   await context.close();
+});
+
+test('an image dropped on the Match screen matches the peer entry kr-knpa shares, and the officer sends feedback', async () => {
+  // federation.sh up publishes kr-knpa's demo list (audience fr-ofmin) with the PDQ hash of the reference "bridge"
+  // image; we drop a resized copy of that image on fr-ofmin's console, so the hit is by PDQ distance, not identity.
+  const image = await readFile(join(root, 'tests/Federation.Node.Tests/Vectors/pdq/upstream/pdq/data/bridge-mods/square-256x256.jpg'));
+  const { context, page, url } = await signIn(browser, 'fr-ofmin', 'officer');
+  await page.goto(url('/console/match'));
+  await page.getByLabel('Why are you consulting this?').fill(`console e2e ${run}: seized image from case 42`);
+  const drop = await page.evaluateHandle(({ bytes }) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array(bytes)], 'seized.jpg', { type: 'image/jpeg' }));
+    return transfer;
+  }, { bytes: [...image] });
+  await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: drop });
+  await page.locator('#results > *').first().waitFor();
+  const hits = page.getByTestId('hits');
+  assert.equal(await page.getByTestId('error').count(), 0, await page.locator('#results').textContent());
+  await hits.waitFor();
+  const pdq = hits.getByRole('row').filter({ hasText: 'pdq' });
+  assert.equal(await pdq.getByTestId('origin').textContent(), 'kr-knpa');
+  const distance = Number((await pdq.getByTestId('distance').textContent()).split('/')[0]);
+  assert.ok(distance > 0 && distance <= 31, `PDQ distance ${distance}`);
+  await screenshot(page, '09-match');
+
+  await pdq.getByRole('combobox').selectOption('confirmed');
+  await pdq.getByRole('button', { name: 'Send' }).click();
+  await page.getByTestId('feedback-sent').waitFor();
+  await context.close();
+});
+
+test('a supervisor may match but gets no feedback button; an operator gets no Match screen', async () => {
+  const sup = await signIn(browser, 'fr-ofmin', 'supervisor');
+  await sup.page.goto(sup.url('/console/match'));
+  await sup.page.getByLabel('Why are you consulting this?').fill(`console e2e ${run}: review`);
+  await sup.page.getByLabel('Hashes, one a line').fill(`md5 ${createHash('md5').update('demo-b').digest('hex')}`);
+  await sup.page.getByRole('button', { name: 'Match the hashes' }).click();
+  await sup.page.getByTestId('match-input').waitFor();
+  assert.equal(await sup.page.getByRole('button', { name: 'Send' }).count(), 0);
+  await sup.context.close();
+  const op = await signIn(browser, 'fr-ofmin', 'operator');
+  assert.equal((await op.page.goto(op.url('/console/match'))).status(), 403);
+  await op.context.close();
 });
 
 test('the console works at tablet width', async () => {
