@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "releases" => await Federation.Benchmarks.Releases.ReleaseBenchmark.RunAsync(args[1..]),
     "releases-store" => await Federation.Benchmarks.Releases.ReleaseStoreBenchmark.RunAsync(args[1..]),
     "matching" => Federation.Benchmarks.Matching.MatchingBenchmark.Run(args[1..]),
+    "sync" => await Federation.Benchmarks.Sync.SyncBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -21,5 +22,7 @@ static int Usage()
     Console.Error.WriteLine("  releases [--entries N] [--rounds R] pack + sign, verify + parse, peak memory of a hash-list release");
     Console.Error.WriteLine("  releases-store [--entries N]        the node's storing of a release's entries vs a raw binary COPY (PostgreSQL)");
     Console.Error.WriteLine("  matching [--hashes N] [--queries N] PDQ hashing and the match index");
+    Console.Error.WriteLine("  sync [--entries N] [--rounds R] [--pushes P]  two nodes on loopback: pull + verify + store a release vs transfer + raw COPY;");
+    Console.Error.WriteLine("                                      push send → receipt latency (FEDERATION_BENCH_DB = a superuser connection string)");
     return 2;
 }

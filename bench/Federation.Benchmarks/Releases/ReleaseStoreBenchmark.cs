@@ -5,7 +5,6 @@ using Federation.Core.Releases;
 using Federation.Node.Lists;
 using Federation.Node.Storage;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Federation.Benchmarks.Releases;
 
@@ -38,9 +37,7 @@ public static class ReleaseStoreBenchmark
 
             var release = await MakeRelease(entries);
             var summary = await ReleaseSummary.ReadAsync(new MemoryStream(release));
-            var rows = new List<(short Signal, byte[] Value, string Classification)>(entries);
-            await foreach (var change in (await ReleaseReader.OpenAsync(new MemoryStream(release))).ReadChangesAsync())
-                rows.Add(((short)change.Value.Signal.Code, change.Value.ToArray(), change.Label!.Classification.Value));
+            var rows = await RawEntries.DecodeAsync(release, entries);
             Console.WriteLine($"{entries:N0} entries, release {release.Length / 1e6:F1} MB; PostgreSQL {await Scalar(db, "SHOW server_version")}, " +
                 $"synchronous_commit={await Scalar(db, "SHOW synchronous_commit")}, {Environment.ProcessorCount} CPUs");
             Console.WriteLine("round   node (ActiveEntries) s   raw COPY s   ratio");
@@ -57,27 +54,7 @@ public static class ReleaseStoreBenchmark
                 }
                 node.Stop();
                 var raw = Stopwatch.StartNew();
-                await using (var conn = await db.OpenConnectionAsync())
-                await using (var tx = await conn.BeginTransactionAsync())
-                {
-                    await using (var w = await conn.BeginBinaryImportAsync("COPY fed.raw_entries (origin, list_id, signal, value, classification, legal_basis, tags, release_version) FROM STDIN (FORMAT BINARY)"))
-                    {
-                        foreach (var (signal, value, classification) in rows)
-                        {
-                            await w.StartRowAsync();
-                            await w.WriteAsync("kr-knpa", NpgsqlDbType.Text);
-                            await w.WriteAsync("bench", NpgsqlDbType.Text);
-                            await w.WriteAsync(signal, NpgsqlDbType.Smallint);
-                            await w.WriteAsync(value, NpgsqlDbType.Bytea);
-                            await w.WriteAsync(classification, NpgsqlDbType.Text);
-                            await w.WriteNullAsync();
-                            await w.WriteNullAsync();
-                            await w.WriteAsync(1L, NpgsqlDbType.Bigint);
-                        }
-                        await w.CompleteAsync();
-                    }
-                    await tx.CommitAsync();
-                }
+                await RawEntries.CopyAsync(db, "bench", rows);
                 raw.Stop();
                 var ratio = node.Elapsed.TotalSeconds / raw.Elapsed.TotalSeconds;
                 if (round > 0) ratios.Add(ratio); // round 0 warms up the JIT and the table files

@@ -52,7 +52,9 @@ public static class NodeApp
         services.AddTransient<PeerRefreshJob>();
         services.AddSingleton(ListsOptions.Load(builder.Configuration));
         services.AddSingleton<ReleasePublisher>();
-        services.AddSingleton<PeerSync>();
+        var syncPageSize = builder.Configuration.GetValue("Node:Sync:PageSize", PeerSync.DefaultPageSize);
+        services.AddSingleton(sp => new PeerSync(sp.GetRequiredService<NodeSettingsMonitor>(), sp.GetRequiredService<PeerClient>(), sp.GetRequiredService<IDocumentStore>(),
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ItemReceiver>(), time, sp.GetRequiredService<ILogger<PeerSync>>()) { PageSize = syncPageSize });
         // Incoming item kinds: one IItemHandler each (docs/formats.md §4); ItemReceiver dispatches pulled and pushed items.
         services.AddSingleton<ItemReceiver>();
         services.AddSingleton<IItemHandler, ReleaseItemHandler>();

@@ -30,9 +30,10 @@ public sealed class MessageSender(NodeSettingsMonitor settings, TimeProvider tim
         var created = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
         var doc = new MessageDocument(MessageDocument.CurrentVersion, message.Kind.Name, message.Id ?? Guid.NewGuid().ToString("N"), s.NodeId.Value,
             message.To.Select(t => t.Value).Distinct(StringComparer.Ordinal).ToList(), created, created + message.Lifetime, message.Type, message.Body);
+        var json = doc.ToUtf8();
         // Parse our own output: a message we could not read back, no peer could either.
-        MessageDocument.Parse(doc.ToUtf8());
-        var envelope = new EnvelopeSigner(s.SigningCertificate, time).SignAttached(message.Kind.ContentType, doc.ToUtf8());
+        MessageDocument.Parse(json);
+        var envelope = new EnvelopeSigner(s.SigningCertificate, time).SignAttached(message.Kind.ContentType, json);
         var sha = ContentDigest.Of(envelope).Hex;
         await Blobs.PutAsync(conn, tx, s.Schema, sha, MessageHandler.MediaType, envelope, ct);
         var position = await FeedWriter.AppendAsync(conn, tx, s.Schema, new FeedItem(doc.Kind, doc.Id, doc.From, doc.To, sha, null, envelope.Length), ct);

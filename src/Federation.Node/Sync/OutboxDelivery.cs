@@ -41,7 +41,7 @@ public sealed class OutboxDelivery(NodeSettingsMonitor settings, PeerClient clie
     {
         var s = settings.Current;
         await using var lockConn = await db.OpenConnectionAsync(ct);
-        if (!await Advisory(lockConn, "pg_try_advisory_lock", recipient, ct)) return new Round(recipient.Value, 0, 0, "already-running");
+        if (!await SessionLock.TryAcquireAsync(lockConn, "outbox:" + recipient, ct)) return new Round(recipient.Value, 0, 0, "already-running");
         try
         {
             var due = await DueAsync(s.Schema, recipient, force, ct);
@@ -76,7 +76,7 @@ public sealed class OutboxDelivery(NodeSettingsMonitor settings, PeerClient clie
         }
         finally
         {
-            await Advisory(lockConn, "pg_advisory_unlock", recipient, CancellationToken.None);
+            await SessionLock.ReleaseAsync(lockConn, "outbox:" + recipient);
         }
     }
 
@@ -169,11 +169,4 @@ public sealed class OutboxDelivery(NodeSettingsMonitor settings, PeerClient clie
     }
 
     private static string Truncate(string text) => text.Length <= 500 ? text : text[..500] + "…";
-
-    private static async Task<bool> Advisory(NpgsqlConnection conn, string function, NodeId peer, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand($"SELECT {function}(hashtextextended($1, 0))", conn);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = "outbox:" + peer });
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
-    }
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Federation.Core.Identity;
 using Federation.Node.Hosting;
 using Federation.Node.Peers;
+using Federation.Node.Storage;
 using Marten;
 using Npgsql;
 
@@ -37,7 +38,7 @@ public sealed class PeerSync(NodeSettingsMonitor settings, PeerClient clients, I
             return new Outcome(peer.Value, "not-a-peer", 0, 0, 0, PeerSyncState.New(peer.Value));
 
         await using var lockConn = await db.OpenConnectionAsync(ct);
-        if (!await Advisory(lockConn, "pg_try_advisory_lock", peer, ct))
+        if (!await SessionLock.TryAcquireAsync(lockConn, "peer-sync:" + peer, ct))
             return new Outcome(peer.Value, "already-running", 0, 0, 0, await LoadState(peer, ct));
         try
         {
@@ -77,7 +78,7 @@ public sealed class PeerSync(NodeSettingsMonitor settings, PeerClient clients, I
         }
         finally
         {
-            await Advisory(lockConn, "pg_advisory_unlock", peer, CancellationToken.None);
+            await SessionLock.ReleaseAsync(lockConn, "peer-sync:" + peer);
         }
     }
 
@@ -164,13 +165,6 @@ public sealed class PeerSync(NodeSettingsMonitor settings, PeerClient clients, I
     {
         await using var query = store.QuerySession();
         return await query.LoadAsync<PeerSyncState>(peer.Value, ct) ?? PeerSyncState.New(peer.Value);
-    }
-
-    private static async Task<bool> Advisory(NpgsqlConnection conn, string function, NodeId peer, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand($"SELECT {function}(hashtextextended($1, 0))", conn);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = "peer-sync:" + peer });
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     private sealed class SyncFailure(string message) : Exception(message);

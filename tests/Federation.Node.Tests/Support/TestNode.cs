@@ -34,12 +34,20 @@ public sealed class TestNode(string nodeId) : IAsyncDisposable
     public Uri FederationUrl => new($"https://localhost:{FederationPort}/");
     public Uri AgencyUrl => new($"https://localhost:{AgencyPort}/");
 
-    public async Task<TestNode> StartAsync()
+    /// <summary>Creates the node's database (once) and writes its settings file; returns the file's path, with which a test
+    /// may also run the node as a child process.</summary>
+    public async Task<string> WriteConfigAsync()
     {
         Database ??= await PostgresServer.CreateDatabaseAsync();
         var config = BuildConfig();
         Customize?.Invoke(config);
         await File.WriteAllTextAsync(_configFile, config.ToJsonString());
+        return _configFile;
+    }
+
+    public async Task<TestNode> StartAsync()
+    {
+        await WriteConfigAsync();
         _app = NodeApp.Build(["--environment", "Development", "--config", _configFile], b =>
         {
             b.Logging.ClearProviders();
