@@ -7,6 +7,7 @@
 #   test    prepare PostgreSQL the same way, then run the whole test suite, then the web console's browser tests
 #           (tests/console: installs Debian's chromium and the npm packages if missing, brings a federation up and
 #           takes it down); exits non-zero if either part failed. FEDERATION_BROWSER_TESTS=0 skips the browser part.
+#   test-console  only the browser tests
 # Development only: the nodes use the public keys in certs-dev/.
 set -euo pipefail
 
@@ -202,5 +203,6 @@ case "${1:-}" in
   down) down ;;
   status) print_table GET ;;
   test) shift; run_tests "$@" ;;
-  *) die "usage: deploy/local/federation.sh up|down|status|test" ;;
+  test-console) shift; ensure_postgres; console_tests "$@" ;;
+  *) die "usage: deploy/local/federation.sh up|down|status|test|test-console" ;;
 esac
