@@ -70,6 +70,30 @@ public sealed partial class ConsolePageTests(ConsolePageTests.OneNode node) : IC
         Assert.Contains("list-not-found", await with.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Dropped_files_need_the_token_in_the_header_and_a_role_that_may_match()
+    {
+        using var officer = Clients.DevPerson("kr-knpa", "officer", Kr);
+        var token = await TokenAsync(officer, "console/match");
+        // The token in a form field is not looked at: reading the form would buffer the files.
+        using var inField = new MultipartFormDataContent { { new StringContent(token), "__RequestVerificationToken" }, { new ByteArrayContent([1, 2, 3]), "files", "a.bin" } };
+        using var refused = await officer.PostAsync("console/match/files", inField);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+
+        using var inHeader = new HttpRequestMessage(HttpMethod.Post, "console/match/files")
+        {
+            Content = new MultipartFormDataContent { { new ByteArrayContent([1, 2, 3]), "files", "a.bin" } },
+            Headers = { { "X-CSRF-TOKEN", token }, { "X-Justification", "console test" } },
+        };
+        using var accepted = await officer.SendAsync(inHeader);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Contains("a.bin", await accepted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var operatorClient = Clients.DevPerson("kr-knpa", "operator", Kr);
+        using var forbidden = await operatorClient.GetAsync("console/match");
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+    }
+
     private static FormUrlEncodedContent PublishForm(string? token)
     {
         var csv = "signal,value,classification\nsha256,"u8.ToArray().Concat(System.Text.Encoding.ASCII.GetBytes(new string('a', 64) + ",ncii\n")).ToArray();
