@@ -16,6 +16,8 @@ public static class FederationOids
     public const string Feedback = Arc + ".1.5";
     /// <summary>A generic typed message between nodes (docs/formats.md §4); other message kinds have their own.</summary>
     public const string Message = Arc + ".1.6";
+    /// <summary>One step of a cross-border request (a <c>CaseStepDocument</c>), signed by the node whose person took it.</summary>
+    public const string CaseStep = Arc + ".1.7";
 
     public const string Sha256 = "2.16.840.1.101.3.4.2.1";
     public const string Sha384 = "2.16.840.1.101.3.4.2.2";

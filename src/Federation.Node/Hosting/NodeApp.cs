@@ -6,6 +6,7 @@ using Federation.Node.Ledger;
 using Federation.Node.Matching;
 using Federation.Node.Messaging;
 using Federation.Node.Peers;
+using Federation.Node.Requests;
 using Federation.Node.Security;
 using Federation.Node.Storage;
 using Federation.Node.Sync;
@@ -60,6 +61,7 @@ public static class NodeApp
         services.AddSingleton<IItemHandler, ReleaseItemHandler>();
         services.AddSingleton<IItemHandler, GenericMessageHandler>();
         services.AddSingleton<MessageSender>();
+        services.AddRequests();
         services.AddSingleton<OutboxDelivery>();
         // The outbox pump is no Hangfire job (it reacts to commits within milliseconds), but it follows the jobs switch
         // so tests, which run several nodes in one process, drive delivery themselves unless they turn it on.
@@ -110,6 +112,7 @@ public static class NodeApp
         app.MapFeedbackApi();
         app.MapFeedApi();
         app.MapInboxApi();
+        app.MapRequestsApi();
         app.MapSyncMetrics();
         app.MapLedgerApi();
         app.MapNodeConsole();

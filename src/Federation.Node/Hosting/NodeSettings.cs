@@ -37,6 +37,12 @@ public static class Roles
     public const string Supervisor = "supervisor";
     public const string Operator = "operator";
     public const string Auditor = "auditor";
+    /// <summary>Handles requests received from peers (the requested side's file owner).</summary>
+    public const string CaseHandler = "case-handler";
+    /// <summary>The 24/7 point of contact: acknowledges and handles emergencies, told when clocks run down.</summary>
+    public const string DutyOfficer = "duty-officer";
+    /// <summary>A judge or prosecutor who validates requests the procedure profile says need it.</summary>
+    public const string Validator = "validator";
 
-    public static readonly ImmutableHashSet<string> All = [Officer, Supervisor, Operator, Auditor];
+    public static readonly ImmutableHashSet<string> All = [Officer, Supervisor, Operator, Auditor, CaseHandler, DutyOfficer, Validator];
 }

@@ -69,7 +69,7 @@ public static class NodeSettingsLoader
                 throw Bad(person, "Uri", $"must start with {PersonId.UriPrefix}{nodeId}:");
             var roles = person.GetSection("Roles").GetChildren().Select(r => r.Value ?? "").ToImmutableHashSet();
             foreach (var r in roles)
-                if (!Roles.All.Contains(r)) throw Bad(person, "Roles", $"unknown role '{r}' (officer, supervisor, operator, auditor)");
+                if (!Roles.All.Contains(r)) throw Bad(person, "Roles", $"unknown role '{r}' ({string.Join(", ", Roles.All.Order(StringComparer.Ordinal))})");
             people[uri] = roles;
         }
 

@@ -31,6 +31,7 @@ public static class MartenSetup
         opts.Events.AddEventType<ItemQuarantined>();
         opts.Events.AddEventType<Messaging.MessageReceived>();
         opts.Events.AddEventType<PushReceiptStored>();
+        Requests.RequestsSetup.Configure(opts);
         LedgerSetup.Configure(opts, schema);
         AuditSetup.Configure(opts);
         FeedbackSetup.Configure(opts);

@@ -113,7 +113,7 @@ public sealed class TestNode(string nodeId) : IAsyncDisposable
                 ["BaseUrl"] = p.FederationUrl.ToString(),
                 ["CaCert"] = $"certs-dev/{p.NodeId}/ca.crt",
             }).ToArray()),
-            ["People"] = new JsonArray(new[] { "officer", "supervisor", "operator", "auditor" }.Select(r => (JsonNode)new JsonObject
+            ["People"] = new JsonArray(new[] { "officer", "supervisor", "operator", "auditor", "case-handler", "duty-officer" }.Select(r => (JsonNode)new JsonObject
             {
                 ["Uri"] = $"urn:federation:person:{NodeId}:{r}",
                 ["Roles"] = new JsonArray(r),

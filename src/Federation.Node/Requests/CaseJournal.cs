@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Federation.Core.Envelopes;
+using Federation.Core.Identity;
+using Federation.Core.Requests;
+using Federation.Node.Hosting;
+using Federation.Node.Messaging;
+using Federation.Node.Storage;
+using Marten;
+using Npgsql;
+
+namespace Federation.Node.Requests;
+
+/// <summary>
+/// The one write path of cases, for steps this node's people take and steps its peers send: checks the step with
+/// <see cref="RequestRules"/>, signs it as a <see cref="CaseStepDocument"/> envelope, appends it to the case's stream,
+/// rewrites the <see cref="RequestFile"/>, and sends shared steps to the peer as a "request" message — all inside the
+/// caller's transaction, so a failure leaves nothing half-written and a step is never sent without being recorded.
+/// </summary>
+public sealed class CaseJournal(NodeSettingsMonitor settings, MessageSender sender, TimeProvider time, IServiceProvider services)
+{
+    /// <summary>How long a case message stays deliverable: long enough for a peer that is down for weeks.</summary>
+    public static readonly TimeSpan MessageLifetime = TimeSpan.FromDays(90);
+
+    /// <summary>The transaction a step is written in.</summary>
+    public sealed record Scope(NpgsqlConnection Connection, NpgsqlTransaction Transaction, IDocumentSession Session);
+
+    /// <summary>Serialises every writer of one case (people on several instances, the inbox, the pull) on the case's key.</summary>
+    public static async Task LockAsync(Scope scope, CaseRef caseRef, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", scope.Connection, scope.Transaction);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = RequestFile.Stream(caseRef) });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Takes a step on this node. Throws <see cref="RequestRefused"/> when a rule forbids it; nothing is written then.</summary>
+    public async Task<Taken> TakeAsync(Scope scope, RequestFile? file, RequestStep step, Actor actor, DateTimeOffset at, CancellationToken ct)
+    {
+        var current = file?.ReadCase();
+        var decision = RequestRules.Take(current, step, actor, at);
+        if (!decision.Allowed) throw RequestRefused.From(decision.Violation!);
+        var next = decision.Next!;
+        var shared = step.IsShared(current);
+        var seq = shared ? (file?.SharedSeq ?? 0) + 1 : (int?)null;
+        var doc = new CaseStepDocument(CaseStepDocument.CurrentVersion, next.Case, seq, shared ? file?.LastSharedSha256 : null, actor, at, step);
+        var utf8 = doc.ToUtf8();
+        var envelope = new EnvelopeSigner(settings.Current.SigningCertificate, time).SignAttached(FederationOids.CaseStep, utf8);
+        var sha = CaseStepDocument.Sha256Hex(utf8);
+        var written = await RecordAsync(scope, next, doc, sha, envelope, "local", file, ct);
+        if (shared)
+        {
+            var body = JsonSerializer.SerializeToElement(new RequestMessageBody(Convert.ToBase64String(envelope)));
+            await sender.SendAsync(scope.Connection, scope.Transaction,
+                new OutgoingMessage(RequestMessaging.Kind, RequestMessaging.StepType, [next.Peer(settings.Current.NodeId)], body, MessageLifetime,
+                    $"{next.Case}/{seq}"), ct);
+        }
+        return new Taken(next, written);
+    }
+
+    /// <summary>Applies a peer's step that <see cref="CaseStepReceiver"/> verified and sequenced.</summary>
+    internal Task<RequestFile> RecordReceivedAsync(Scope scope, RequestFile? file, RequestCase next, CaseStepDocument doc, string sha, byte[] envelope, CancellationToken ct) =>
+        RecordAsync(scope, next, doc, sha, envelope, "peer", file, ct);
+
+    private async Task<RequestFile> RecordAsync(Scope scope, RequestCase next, CaseStepDocument doc, string sha, byte[] envelope, string via, RequestFile? file,
+        CancellationToken ct)
+    {
+        var s = settings.Current;
+        var self = s.NodeId;
+        var envelopeSha = ContentDigest.Of(envelope).Hex;
+        await Blobs.PutAsync(scope.Connection, scope.Transaction, s.Schema, envelopeSha, MessageHandler.MediaType, envelope, ct);
+        var seq = doc.Seq ?? file?.SharedSeq ?? 0;
+        var last = doc.Seq is null ? file?.LastSharedSha256 : sha;
+        scope.Session.Events.Append(RequestFile.Stream(next.Case), new RequestStepRecorded(next.Case.Value, doc.Seq, doc.Step.Action, doc.Actor.Node.Value,
+            doc.Actor.Person, RequestJson.Name(doc.Actor.Role), doc.At, sha, envelopeSha, doc.Actor.Node.Value, via));
+        var written = RequestFile.For(next, self, seq, last, time.GetUtcNow());
+        scope.Session.Store(written);
+        // Resolved late: escalation itself writes through this journal (expiry).
+        services.GetRequiredService<RequestEscalation>().Schedule(file?.ReadCase(), next);
+        return written;
+    }
+}
+
+/// <summary>A step taken: the case after it and the file as written (the session holds it until the caller commits).</summary>
+public sealed record Taken(RequestCase Case, RequestFile File);
+
+/// <summary>The body of a "request" message: the case step's own signed envelope, so it verifies on its own, whatever carried it.</summary>
+public sealed record RequestMessageBody(string Envelope);
+
+/// <summary>The message kind that carries case steps between nodes.</summary>
+public static class RequestMessaging
+{
+    public static readonly MessageKind Kind = new("request", FederationOids.CaseMessage);
+    public const string StepType = "request.step";
+    public const string ReminderType = "request.reminder";
+}

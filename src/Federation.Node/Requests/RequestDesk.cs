@@ -1,0 +1,164 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Federation.Core.Identity;
+using Federation.Core.Requests;
+using Federation.Node.Hosting;
+using Marten;
+using Npgsql;
+
+namespace Federation.Node.Requests;
+
+/// <summary>
+/// Cross-border requests for this node's people, callable in-process (the agency API and the web console both use
+/// it; neither repeats a rule). Each action is one transaction: checked, signed, recorded and — when shared — queued
+/// for the peer, or refused with <see cref="RequestRefused"/> and nothing written. Reading a case is a consultation:
+/// callers record it in the access log (the API does, with <c>RequireJustification</c>).
+/// </summary>
+public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeSettingsMonitor settings, CaseJournal journal, TimeProvider time)
+{
+    /// <summary>The person acting: their certificate's person URI and their roles on this node.</summary>
+    public sealed record Person(string Uri, IReadOnlySet<string> Roles);
+
+    /// <summary>The body of <c>POST /api/v1/requests</c>: a new draft.</summary>
+    public sealed record NewRequest(RequestType Type, string Profile, Priority Priority, string RequestedNode, string RequesterRef,
+        RequestDetails Details, IReadOnlyList<CaseLink>? Links);
+
+    /// <summary>A case with its due time and its signed history as this node holds it.</summary>
+    public sealed record RequestView(RequestCase Case, string Box, DateTimeOffset? DueAt, bool Overdue, IReadOnlyList<HistoryEntry> History);
+
+    /// <summary>One signed step: its shared sequence number (none for steps that stayed here), who, when, and its document's SHA-256.</summary>
+    public sealed record HistoryEntry(int? Seq, string Action, string Node, string Person, string Role, DateTimeOffset At, string DocumentSha256, string Via);
+
+    /// <summary>A line of the inbox or outbox.</summary>
+    public sealed record RequestSummary(string CaseRef, string Box, string Peer, string State, string Type, string Priority, DateTimeOffset? DueAt, bool Overdue, DateTimeOffset Updated);
+
+    /// <summary>Filters of the inbox and outbox; all optional.</summary>
+    public sealed record RequestQuery(string? Box = null, string? State = null, string? Peer = null, string? Type = null, string? Priority = null, bool? Overdue = null);
+
+    /// <summary>Actions a person takes through <see cref="ActAsync"/>; deliver and expire are the node's own.</summary>
+    public static readonly IReadOnlySet<string> PersonActions = RequestRules.Table.Select(r => r.Action).Where(a => a is not ("deliver" or "expire")).ToHashSet();
+
+    public async Task<RequestView> DraftAsync(Person person, NewRequest body, CancellationToken ct)
+    {
+        var self = settings.Current.NodeId;
+        if (!NodeId.TryParse(body.RequestedNode, out var peer) || !settings.Current.Peers.ContainsKey(peer))
+            throw new RequestRefused(422, "request-unknown-peer", $"'{body.RequestedNode}' is not a peer of this node");
+        var now = time.GetUtcNow();
+        var open = new Open(CaseRef.New(self, now), body.Type, body.Profile, body.Priority, self, peer, body.RequesterRef, body.Details, body.Links ?? []);
+        return await WriteAsync(open.Case, async (scope, file) =>
+        {
+            if (file is not null) throw new RequestRefused(409, RequestRuleCodes.AlreadyOpen, $"case {open.Case} exists");
+            return await journal.TakeAsync(scope, null, open, ActorFor(person, "draft"), now, ct);
+        }, ct);
+    }
+
+    /// <summary>
+    /// Takes <paramref name="action"/> on a case. <paramref name="body"/> is the action's JSON body (see docs/requests.md);
+    /// <c>send</c> and <c>co-sign-refusal</c> take none: the node sends the approved version, the supervisor co-signs the pending proposal.
+    /// </summary>
+    public async Task<RequestView> ActAsync(Person person, CaseRef caseRef, string action, JsonObject? body, CancellationToken ct)
+    {
+        if (!PersonActions.Contains(action))
+            throw new RequestRefused(404, "request-unknown-action", $"'{action}' is not an action (actions: {string.Join(", ", PersonActions.Order())})");
+        var now = time.GetUtcNow();
+        return await WriteAsync(caseRef, async (scope, file) =>
+        {
+            if (file is null) throw new RequestRefused(404, CaseStepReceiver.UnknownCase, $"this node holds no case {caseRef}");
+            var current = file.ReadCase();
+            var step = action switch
+            {
+                "send" => new Send(current.ToSent()),
+                "co-sign-refusal" => RequestRules.CoSign(current) is { Step: { } s } ? s : throw RequestRefused.From(RequestRules.CoSign(current).Violation!),
+                _ => ParseStep(action, body),
+            };
+            return await journal.TakeAsync(scope, file, step, ActorFor(person, action), now, ct);
+        }, ct);
+    }
+
+    public async Task<RequestView?> GetAsync(CaseRef caseRef, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var file = await session.LoadAsync<RequestFile>(caseRef.Value, ct);
+        return file is null ? null : await ViewAsync(session, file, ct);
+    }
+
+    /// <summary>The inbox or outbox, filtered, soonest due first (cases without a running clock last, newest first).</summary>
+    public async Task<IReadOnlyList<RequestSummary>> ListAsync(RequestQuery q, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var now = time.GetUtcNow();
+        IQueryable<RequestFile> query = session.Query<RequestFile>();
+        if (q.Box is { } box) query = query.Where(f => f.Box == box);
+        if (q.State is { } state) query = query.Where(f => f.State == state);
+        if (q.Peer is { } peer) query = query.Where(f => f.Peer == peer);
+        if (q.Type is { } type) query = query.Where(f => f.Type == type);
+        if (q.Priority is { } priority) query = query.Where(f => f.Priority == priority);
+        if (q.Overdue == true) query = query.Where(f => f.DueAt != null && f.DueAt <= now);
+        if (q.Overdue == false) query = query.Where(f => f.DueAt == null || f.DueAt > now);
+        var files = await query.ToListAsync(ct);
+        return files.OrderBy(f => f.DueAt ?? DateTimeOffset.MaxValue).ThenByDescending(f => f.Updated)
+            .Select(f => new RequestSummary(f.Id, f.Box, f.Peer, f.State, f.Type, f.Priority, f.DueAt, f.DueAt <= now, f.Updated)).ToList();
+    }
+
+    private async Task<RequestView> WriteAsync(CaseRef caseRef, Func<CaseJournal.Scope, RequestFile?, Task<Taken>> take, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(tx));
+        var scope = new CaseJournal.Scope(conn, tx, session);
+        await CaseJournal.LockAsync(scope, caseRef, ct);
+        var file = await session.LoadAsync<RequestFile>(caseRef.Value, ct);
+        var taken = await take(scope, file);
+        await session.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return await ViewAsync(session, taken.File, ct);
+    }
+
+    private async Task<RequestView> ViewAsync(IQuerySession session, RequestFile file, CancellationToken ct)
+    {
+        var events = await session.Events.FetchStreamAsync(RequestFile.Stream(CaseRef.Parse(file.Id)), token: ct);
+        var history = events.Select(e => e.Data).OfType<RequestStepRecorded>()
+            .Select(r => new HistoryEntry(r.Seq, r.Action, r.Node, r.Person, r.Role, r.At, r.DocumentSha256, r.Via)).ToList();
+        return new RequestView(file.ReadCase(), file.Box, file.DueAt, file.DueAt <= time.GetUtcNow(), history);
+    }
+
+    private static RequestStep ParseStep(string action, JsonObject? body)
+    {
+        var json = body?.DeepClone().AsObject() ?? [];
+        json.Remove("action");
+        var withAction = new JsonObject { ["action"] = action };
+        foreach (var (key, value) in json) withAction[key] = value?.DeepClone();
+        try
+        {
+            return withAction.Deserialize<RequestStep>(RequestJson.Options) ?? throw new JsonException("empty body");
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            throw new RequestRefused(400, "request-body-invalid", $"the body of '{action}' is not valid: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The role a person acts in: the first of their roles the action admits, or else any role of theirs, so that the
+    /// state machine refuses it naming the roles it needs. People with no request role are refused here.
+    /// </summary>
+    private Actor ActorFor(Person person, string action)
+    {
+        var theirs = person.Roles.Select(CaseRoleOf).OfType<CaseRole>().ToList();
+        if (theirs.Count == 0)
+            throw new RequestRefused(403, RequestRuleCodes.Role, $"{person.Uri} holds no role that takes part in requests (officer, supervisor, validator, case-handler, duty-officer)");
+        var admitted = action == "draft" ? [CaseRole.Officer] : RequestRules.Table.Single(r => r.Action == action).Roles;
+        var role = theirs.FirstOrDefault(admitted.Contains, theirs[0]);
+        return new Actor(settings.Current.NodeId, person.Uri, role);
+    }
+
+    private static CaseRole? CaseRoleOf(string role) => role switch
+    {
+        Roles.Officer => CaseRole.Officer,
+        Roles.Supervisor => CaseRole.Supervisor,
+        Roles.Validator => CaseRole.Validator,
+        Roles.CaseHandler => CaseRole.CaseHandler,
+        Roles.DutyOfficer => CaseRole.DutyOfficer,
+        _ => null,
+    };
+}

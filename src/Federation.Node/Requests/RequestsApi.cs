@@ -1,0 +1,105 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Federation.Core.Requests;
+using Federation.Node.Audit;
+using Federation.Node.Hosting;
+using Federation.Node.Security;
+
+namespace Federation.Node.Requests;
+
+/// <summary>
+/// Cross-border requests on the agency API: draft, the inbox and outbox, a case (a logged consultation) and one route
+/// per action. Thin: every rule lives in <see cref="RequestRules"/> and every write in <see cref="RequestDesk"/>.
+/// </summary>
+public static class RequestsApi
+{
+    public static void MapRequestsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/requests").RequireAuthorization(Policies.Person).WithTags("Requests");
+        api.MapPost("/", Draft).Accepts<RequestDesk.NewRequest>("application/json")
+            .Produces<RequestDesk.RequestView>(201).ProducesProblem(403).ProducesProblem(422)
+            .WithSummary("Draft a request (officer). Body: type, profile (legal basis), priority, requestedNode, requesterRef, details, links.");
+        api.MapGet("/", List).Produces<IReadOnlyList<RequestDesk.RequestSummary>>()
+            .WithSummary("Inbox (box=inbox: requests to this node) or outbox (box=outbox), filtered by state, peer, type, priority and overdue, soonest due first.");
+        api.MapGet("/{caseRef}", Get).RequireJustification().Produces<RequestDesk.RequestView>().ProducesProblem(404)
+            .WithSummary("A case with its signed history. A consultation: X-Justification header required, recorded in the access log.");
+        api.MapPost("/{caseRef}/actions/{action}", Act).Accepts<JsonObject>("application/json")
+            .Produces<RequestDesk.RequestView>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422)
+            .WithSummary("Take one step in a case; the action names the transition and the body carries what it needs.")
+            .WithDescription(ActionsDescription);
+    }
+
+    /// <summary>Each action's body, as the OpenAPI document states it (docs/requests.md has the same table).</summary>
+    public const string ActionsDescription = """
+        edit {details, priority?, requesterRef?, links?} (officer, draft) ·
+        submit {} (officer: draft → in-review; the profile's required fields must be present) ·
+        return {reason} (supervisor: in-review/awaiting-validation → draft) ·
+        approve {} (supervisor, never an author of the request: → approved, awaiting-validation, or approved with validation due in 48 h for an emergency) ·
+        validate {validatorRef?} (validator) ·
+        send {} (officer or supervisor: approved → sent; the approved version goes to the peer) ·
+        acknowledge {responderRef} (case handler or duty officer: delivered → acknowledged) ·
+        request-information {reason} (case handler: → info-requested, clock paused) ·
+        answer {note, amended?} (officer: info-requested → acknowledged, clock resumed) ·
+        accept {conditions?} · postpone {reason, reviewOn} · resume {} (case handler) ·
+        refuse {ground, reasons} (case handler proposes) · co-sign-refusal {} (a supervisor other than the proposer: → refused) ·
+        preserve {} (case handler: accepted → preserved for the profile's period) · extend {} (supervisor, once) · release {reason} (officer) ·
+        respond {manifest: {items: [{sha256, size, label, category?, locator?}], partialReason?}} (case handler: accepted → responded; digests, never evidence) ·
+        withdraw {reason} (supervisor) · close {reason} (officer)
+        """;
+
+    private static RequestDesk.Person PersonOf(ClaimsPrincipal user) => new(
+        user.FindFirst(ClientCertificatePolicy.PersonClaim)!.Value, user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet());
+
+    private static async Task<IResult> Draft(RequestDesk.NewRequest body, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct)
+    {
+        try
+        {
+            var view = await desk.DraftAsync(PersonOf(user), body, ct);
+            return TypedResults.Json(view, RequestJson.Options, statusCode: 201);
+        }
+        catch (RequestRefused e)
+        {
+            return Problems.Result(e.Status, e.Rule, "the request was not drafted", e.Detail);
+        }
+    }
+
+    private static async Task<IResult> List(RequestDesk desk, string? box, string? state, string? peer, string? type, string? priority, bool? overdue, CancellationToken ct)
+    {
+        if (box is not (null or RequestFile.Inbox or RequestFile.Outbox)) return Problems.Result(400, "request-box-invalid", "box is inbox or outbox");
+        return TypedResults.Json(await desk.ListAsync(new RequestDesk.RequestQuery(box, state, peer, type, priority, overdue), ct), RequestJson.Options);
+    }
+
+    private static async Task<IResult> Get(string caseRef, RequestDesk desk, CancellationToken ct)
+    {
+        if (!CaseRef.TryParse(caseRef, out var parsed)) return Problems.Result(400, "request-case-ref-invalid", $"'{caseRef}' is not a case reference");
+        return await desk.GetAsync(parsed, ct) is { } view
+            ? TypedResults.Json(view, RequestJson.Options)
+            : Problems.Result(404, CaseStepReceiver.UnknownCase, $"this node holds no case {caseRef}");
+    }
+
+    private static async Task<IResult> Act(string caseRef, string action, HttpContext http, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct)
+    {
+        if (!CaseRef.TryParse(caseRef, out var parsed)) return Problems.Result(400, "request-case-ref-invalid", $"'{caseRef}' is not a case reference");
+        JsonObject? body = null;
+        if (http.Request.ContentLength is not 0 && http.Request.HasJsonContentType())
+        {
+            try
+            {
+                body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: ct) as JsonObject;
+            }
+            catch (JsonException e)
+            {
+                return Problems.Result(400, "request-body-invalid", "the body is not a JSON object", e.Message);
+            }
+        }
+        try
+        {
+            return TypedResults.Json(await desk.ActAsync(PersonOf(user), parsed, action, body, ct), RequestJson.Options);
+        }
+        catch (RequestRefused e)
+        {
+            return Problems.Result(e.Status, e.Rule, $"'{action}' was refused", e.Detail);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using Federation.Core.Identity;
+using Federation.Core.Requests;
+using Federation.Node.Requests;
+using Federation.Node.Tests.Support;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using static Federation.Node.Tests.Support.RequestSteps;
+
+namespace Federation.Node.Tests;
+
+/// <summary>
+/// Escalation jobs on a fake clock, called directly (Hangfire's server is off in tests): reminder at 50 %, supervisor
+/// and duty officers at 80 %, overdue at 100 % with a signed reminder the peer verifies and records.
+/// </summary>
+public sealed class RequestsEscalationTests(TwoNodes nodes) : IClassFixture<TwoNodes>
+{
+    private TestNode Kr => nodes.Kr;
+    private TestNode Fr => nodes.Fr;
+
+    [Fact]
+    public async Task Escalations_fire_at_50_80_and_100_percent_and_overdue_sends_a_signed_reminder()
+    {
+        var caseRef = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;
+        await ActAsync(Kr, "officer", caseRef, "submit");
+        await ActAsync(Kr, "supervisor", caseRef, "approve");
+        await ActAsync(Kr, "officer", caseRef, "send");
+        await PushAsync(Kr, Fr);
+        var delivered = await GetAsync(Kr, "officer", caseRef);
+        var receipt = delivered.Case.DeliveredAt!.Value;
+        var clock = new FakeTimeProvider(receipt);
+        var escalation = Kr.Services.GetRequiredService<RequestEscalation>();
+
+        var points = RequestEscalation.DuePoints(delivered.Case, NodeId.Parse("kr-knpa"));
+        Assert.Equal([("reminder", receipt.AddHours(12)), ("alert", receipt + TimeSpan.FromHours(24) * 0.8), ("overdue", receipt.AddHours(24))], points);
+        Assert.Equal(3, await ScheduledJobsAsync(Kr, caseRef));
+
+        clock.Advance(TimeSpan.FromHours(12) - TimeSpan.FromSeconds(1));
+        Assert.Null(await escalation.FireAsync(caseRef, "reminder", points[0].At, clock.GetUtcNow(), default));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var reminder = await escalation.FireAsync(caseRef, "reminder", points[0].At, clock.GetUtcNow(), default);
+        Assert.Equal(["urn:federation:person:kr-knpa:officer"], reminder!.Notified);
+        Assert.Null(await escalation.FireAsync(caseRef, "reminder", points[0].At, clock.GetUtcNow(), default)); // once only
+
+        clock.SetUtcNow(points[1].At);
+        var alert = await escalation.FireAsync(caseRef, "alert", points[1].At, clock.GetUtcNow(), default);
+        Assert.Equal(["urn:federation:person:kr-knpa:duty-officer", "urn:federation:person:kr-knpa:supervisor"], alert!.Notified);
+
+        clock.SetUtcNow(points[2].At);
+        var overdue = await escalation.FireAsync(caseRef, "overdue", points[2].At, clock.GetUtcNow(), default);
+        Assert.Contains("urn:federation:node:fr-ofmin", overdue!.Notified);
+        Assert.Equal(points[2].At, (await GetAsync(Kr, "officer", caseRef)).DueAt); // overdue by the fake clock, not yet by the node's own
+        await PushAsync(Kr, Fr);
+
+        // fr-ofmin verified kr-knpa's signature on the reminder (the message kind's envelope checks) and recorded it on the case.
+        await using var session = Fr.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var events = await session.Events.FetchStreamAsync(RequestFile.Stream(caseRef));
+        var received = Assert.Single(events.Select(e => e.Data).OfType<RequestEscalated>());
+        Assert.Equal("reminder-received", received.Escalation);
+        Assert.Equal(points[2].At, received.DueAt);
+    }
+
+    [Fact]
+    public async Task A_paused_clock_leaves_its_old_escalation_jobs_nothing_to_do()
+    {
+        var caseRef = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;
+        await ActAsync(Kr, "officer", caseRef, "submit");
+        await ActAsync(Kr, "supervisor", caseRef, "approve");
+        await ActAsync(Kr, "officer", caseRef, "send");
+        await PushAsync(Kr, Fr);
+        var delivered = await GetAsync(Fr, "case-handler", caseRef);
+        var points = RequestEscalation.DuePoints(delivered.Case, NodeId.Parse("fr-ofmin"));
+        await ActAsync(Fr, "case-handler", caseRef, "acknowledge", new { responderRef = "FR-9" });
+        await ActAsync(Fr, "case-handler", caseRef, "request-information", new { reason = "Which account?" });
+
+        var escalation = Fr.Services.GetRequiredService<RequestEscalation>();
+        Assert.Null(await escalation.FireAsync(caseRef, "overdue", points[2].At, points[2].At.AddDays(1), default));
+        Assert.Empty(RequestEscalation.DuePoints((await GetAsync(Fr, "case-handler", caseRef)).Case, NodeId.Parse("fr-ofmin")));
+    }
+
+    [Fact]
+    public async Task A_preservation_warns_before_expiry_and_expires_on_the_requested_node()
+    {
+        var caseRef = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;
+        await ActAsync(Kr, "officer", caseRef, "submit");
+        await ActAsync(Kr, "supervisor", caseRef, "approve");
+        await ActAsync(Kr, "officer", caseRef, "send");
+        await PushAsync(Kr, Fr);
+        await ActAsync(Fr, "case-handler", caseRef, "acknowledge", new { responderRef = "FR-10" });
+        await ActAsync(Fr, "case-handler", caseRef, "accept");
+        var preserved = await ActAsync(Fr, "case-handler", caseRef, "preserve");
+        var until = preserved.Case.PreservedUntil!.Value;
+
+        var points = RequestEscalation.DuePoints(preserved.Case, NodeId.Parse("fr-ofmin"));
+        Assert.Equal([(RequestEscalation.PreservationWarning, until.AddDays(-1)), (RequestEscalation.PreservationExpiry, until)], points);
+        var escalation = Fr.Services.GetRequiredService<RequestEscalation>();
+        var warning = await escalation.FireAsync(caseRef, RequestEscalation.PreservationWarning, points[0].At, points[0].At, default);
+        Assert.Contains("urn:federation:person:fr-ofmin:case-handler", warning!.Notified);
+        Assert.Null(await escalation.FireAsync(caseRef, RequestEscalation.PreservationExpiry, until, until.AddSeconds(-1), default));
+        await escalation.FireAsync(caseRef, RequestEscalation.PreservationExpiry, until, until, default);
+
+        await PushAsync(Fr, Kr);
+        Assert.Equal(RequestState.Expired, (await GetAsync(Fr, "case-handler", caseRef)).Case.State);
+        Assert.Equal(RequestState.Expired, (await GetAsync(Kr, "officer", caseRef)).Case.State);
+    }
+
+    /// <summary>Hangfire jobs waiting in the Scheduled state for this case: they are rows in PostgreSQL, so they survive a restart.</summary>
+    private static async Task<long> ScheduledJobsAsync(TestNode node, CaseRef caseRef)
+    {
+        await using var cmd = node.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            "SELECT count(*) FROM hangfire.job WHERE statename = 'Scheduled' AND arguments::text LIKE $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = $"%{caseRef.Value}%" });
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using Federation.Core.Requests;
+using Federation.Node.Tests.Support;
+using static Federation.Node.Tests.Support.RequestSteps;
+
+namespace Federation.Node.Tests;
+
+/// <summary>
+/// Two real nodes over mTLS: kr-knpa asks fr-ofmin to preserve an account, then to disclose its subscriber data; both
+/// nodes end with the same cases and the same signed shared history.
+/// </summary>
+public sealed class RequestsScenarioTests(TwoNodes nodes) : IClassFixture<TwoNodes>
+{
+    private TestNode Kr => nodes.Kr;
+    private TestNode Fr => nodes.Fr;
+
+    [Fact]
+    public async Task Preservation_then_linked_disclosure_ends_identical_on_both_nodes()
+    {
+        var draft = await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation);
+        var caseRef = draft.Case.Case;
+        Assert.Equal(RequestState.Draft, draft.Case.State);
+        await ActAsync(Kr, "officer", caseRef, "submit");
+        await ActAsync(Kr, "supervisor", caseRef, "approve");
+        var sent = await ActAsync(Kr, "officer", caseRef, "send");
+        Assert.Equal(RequestState.Sent, sent.Case.State);
+
+        await PushAsync(Kr, Fr);
+        var delivered = await GetAsync(Kr, "officer", caseRef);
+        Assert.Equal(RequestState.Delivered, delivered.Case.State);
+        var receipt = delivered.Case.DeliveredAt!.Value;
+        Assert.Equal(receipt, delivered.Case.Clock!.StartedAt);
+        Assert.Equal(receipt.AddHours(24), delivered.DueAt);
+        Assert.Equal("inbox", (await GetAsync(Fr, "case-handler", caseRef)).Box);
+
+        await ActAsync(Fr, "case-handler", caseRef, "acknowledge", new { responderRef = "FR-OFMIN-2026-77" });
+        var asked = await ActAsync(Fr, "case-handler", caseRef, "request-information", new { reason = "Which time zone are the upload times in?" });
+        Assert.Null(asked.DueAt);
+        await PushAsync(Fr, Kr);
+        var paused = await GetAsync(Kr, "officer", caseRef);
+        Assert.Equal(RequestState.InfoRequested, paused.Case.State);
+        Assert.Null(paused.DueAt);
+
+        await ActAsync(Kr, "officer", caseRef, "answer", new { note = "KST (UTC+9)" });
+        await PushAsync(Kr, Fr);
+        var resumed = await GetAsync(Fr, "case-handler", caseRef);
+        Assert.Equal(RequestState.Acknowledged, resumed.Case.State);
+        Assert.True(resumed.Case.Clock!.PausedFor > TimeSpan.Zero);
+        Assert.Equal(receipt + TimeSpan.FromHours(24) + resumed.Case.Clock.PausedFor, resumed.DueAt);
+
+        await ActAsync(Fr, "case-handler", caseRef, "accept");
+        var preserved = await ActAsync(Fr, "case-handler", caseRef, "preserve");
+        await PushAsync(Fr, Kr);
+        var extended = await ActAsync(Kr, "supervisor", caseRef, "extend");
+        Assert.Equal(preserved.Case.PreservedUntil!.Value.AddDays(30), extended.Case.PreservedUntil);
+        await PushAsync(Kr, Fr);
+
+        var followUp = await DraftAsync(Kr, "officer", RequestType.DiscloseSubscriber, "BUDAPEST:SAP:8", "fr-ofmin", Disclosure,
+            links: [new CaseLink(CaseLink.FollowsPreservation, caseRef)]);
+        var disclosure = followUp.Case.Case;
+        await ActAsync(Kr, "officer", disclosure, "submit");
+        await ActAsync(Kr, "supervisor", disclosure, "approve");
+        await ActAsync(Kr, "officer", disclosure, "send");
+        await PushAsync(Kr, Fr);
+        await ActAsync(Fr, "duty-officer", disclosure, "acknowledge", new { responderRef = "FR-OFMIN-2026-78" });
+        await ActAsync(Fr, "case-handler", disclosure, "accept");
+        await ActAsync(Fr, "case-handler", disclosure, "respond", new
+        {
+            manifest = new { items = new[] { new { sha256 = new string('d', 64), size = 2048, label = "subscriber-record.json", category = "subscriber" } } },
+        });
+        await PushAsync(Fr, Kr);
+        await ActAsync(Kr, "officer", disclosure, "close", new { reason = "Subscriber identified" });
+        await PushAsync(Kr, Fr);
+
+        foreach (var c in new[] { caseRef, disclosure })
+        {
+            var kr = await GetAsync(Kr, "officer", c);
+            var fr = await GetAsync(Fr, "case-handler", c);
+            Assert.Equal(SharedState(kr), SharedState(fr));
+            Assert.Equal(SharedHistory(kr), SharedHistory(fr));
+            Assert.Equal("outbox", kr.Box);
+            Assert.Equal("inbox", fr.Box);
+            Assert.DoesNotContain(fr.History, h => h.Seq is null); // drafts never left kr-knpa
+            Assert.Contains(kr.History, h => h.Seq is null && h.Action == "approve" && h.Person == "urn:federation:person:kr-knpa:supervisor");
+        }
+        var closed = await GetAsync(Fr, "case-handler", disclosure);
+        Assert.Equal(RequestState.Closed, closed.Case.State);
+        Assert.Equal([new CaseLink(CaseLink.FollowsPreservation, caseRef)], closed.Case.Links);
+        Assert.Equal(new string('d', 64), closed.Case.Manifest!.Items[0].Sha256);
+        Assert.Equal(new string('c', 64), closed.Case.Details.HashRefs![0].Value);
+        Assert.Equal(["deliver", "acknowledge", "request-information", "answer", "accept", "preserve", "extend"],
+            (await GetAsync(Fr, "case-handler", caseRef)).History.Where(h => h.Seq > 1).Select(h => h.Action));
+    }
+
+    [Fact]
+    public async Task The_inbox_and_outbox_filter_and_sort_by_due_time()
+    {
+        var draft = await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation);
+        var caseRef = draft.Case.Case;
+        await ActAsync(Kr, "officer", caseRef, "submit");
+        await ActAsync(Kr, "supervisor", caseRef, "approve");
+        await ActAsync(Kr, "officer", caseRef, "send");
+        await PushAsync(Kr, Fr);
+
+        using var handler = Clients.DevPerson("fr-ofmin", "case-handler", Fr);
+        var inbox = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<List<Federation.Node.Requests.RequestDesk.RequestSummary>>(
+            handler, "api/v1/requests?box=inbox&state=delivered&peer=kr-knpa&type=preserve&overdue=false", RequestJson.Options);
+        Assert.NotNull(inbox);
+        Assert.Contains(inbox, s => s.CaseRef == caseRef.Value);
+        Assert.True(inbox.Zip(inbox.Skip(1)).All(p => (p.First.DueAt ?? DateTimeOffset.MaxValue) <= (p.Second.DueAt ?? DateTimeOffset.MaxValue)));
+        var outbox = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<List<Federation.Node.Requests.RequestDesk.RequestSummary>>(
+            handler, "api/v1/requests?box=outbox", RequestJson.Options);
+        Assert.DoesNotContain(outbox!, s => s.CaseRef == caseRef.Value);
+        using var bad = await handler.GetAsync("api/v1/requests?box=spam");
+        Assert.Equal("request-box-invalid", await ProblemReason.Of(bad, HttpStatusCode.BadRequest));
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_every_route_and_action_body()
+    {
+        using var officer = Clients.DevPerson("kr-knpa", "officer", Kr);
+
+        var document = await officer.GetStringAsync("openapi/v1.json");
+
+        Assert.Contains("/api/v1/requests/{caseRef}/actions/{action}", document);
+        Assert.Contains("/api/v1/requests/{caseRef}", document);
+        foreach (var action in Federation.Node.Requests.RequestDesk.PersonActions) Assert.Contains(action, document);
+        Assert.Contains("responderRef", document);
+    }
+}
