@@ -15,10 +15,10 @@ const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 
 test('each role sees exactly the screens its roles allow', async () => {
   const expected = {
-    officer: ['Overview', 'Match', 'Lists', 'Federation'],
-    supervisor: ['Overview', 'Match', 'Lists', 'Federation'],
-    operator: ['Overview', 'Lists', 'Federation'],
-    auditor: ['Overview', 'Lists', 'Federation', 'Audit'],
+    officer: ['Overview', 'Requests', 'Match', 'Lists', 'Federation'],
+    supervisor: ['Overview', 'Requests', 'Match', 'Lists', 'Federation'],
+    operator: ['Overview', 'Requests', 'Lists', 'Federation'],
+    auditor: ['Overview', 'Requests', 'Lists', 'Federation', 'Audit'],
   };
   for (const [person, items] of Object.entries(expected)) {
     const { context, page, url } = await signIn(browser, 'kr-knpa', person);

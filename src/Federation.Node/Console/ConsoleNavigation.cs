@@ -13,6 +13,7 @@ public sealed class ConsoleNavigation(IAuthorizationService authorization)
     public static readonly IReadOnlyList<Item> Items =
     [
         new("Nav_Home", ConsoleSetup.PathPrefix, Policies.Person),
+        new("Nav_Requests", ConsoleSetup.PathPrefix + "/requests", Policies.Person),
         new("Nav_Match", ConsoleSetup.PathPrefix + "/match", Policies.OfficerOrSupervisor),
         new("Nav_Lists", ConsoleSetup.PathPrefix + "/lists", Policies.Person),
         new("Nav_Federation", ConsoleSetup.PathPrefix + "/federation", Policies.Person),
