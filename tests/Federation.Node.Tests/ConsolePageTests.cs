@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Federation.Core.Pki;
+using Federation.Core.Requests;
 using Federation.Node.Tests.Support;
 
 namespace Federation.Node.Tests;
@@ -12,7 +13,13 @@ public sealed partial class ConsolePageTests(ConsolePageTests.OneNode node) : IC
     public sealed class OneNode : IAsyncLifetime
     {
         public TestNode Kr { get; } = new("kr-knpa");
-        public Task InitializeAsync() => Kr.StartAsync();
+
+        public Task InitializeAsync()
+        {
+            Kr.Peers.Add(new TestNode("fr-ofmin")); // named as a peer (requests need one); never started
+            return Kr.StartAsync();
+        }
+
         public Task DisposeAsync() => Kr.DisposeAsync().AsTask();
     }
 
@@ -93,6 +100,40 @@ public sealed partial class ConsolePageTests(ConsolePageTests.OneNode node) : IC
         using var forbidden = await operatorClient.GetAsync("console/match");
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
     }
+
+    [Fact]
+    public async Task An_officer_is_offered_no_approval_and_a_forged_approve_is_refused_by_the_request_rules()
+    {
+        var caseRef = (await RequestSteps.DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", RequestSteps.Preservation)).Case.Case;
+        await RequestSteps.ActAsync(Kr, "officer", caseRef, "submit");
+
+        using var officer = Clients.DevPerson("kr-knpa", "officer", Kr);
+        var token = await TokenAsync(officer, $"console/requests/{caseRef}");
+        using var opened = await officer.PostAsync($"console/requests/{caseRef}?handler=View",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["justification"] = "console test" }));
+        var page = await opened.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+        Assert.Contains("in-review", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("value=\"approve\"", page, StringComparison.Ordinal);
+        var visit = VisitField().Match(page).Groups[1].Value;
+
+        using var forged = await officer.PostAsync($"console/requests/{caseRef}?handler=Act", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["visit"] = visit, ["action"] = "approve",
+        }));
+        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+        Assert.Contains(RequestRuleCodes.Role, await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(RequestState.InReview, (await RequestSteps.GetAsync(Kr, "officer", caseRef)).Case.State);
+
+        using var supervisor = Clients.DevPerson("kr-knpa", "supervisor", Kr);
+        var supervisorToken = await TokenAsync(supervisor, $"console/requests/{caseRef}");
+        using var offered = await supervisor.PostAsync($"console/requests/{caseRef}?handler=View",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = supervisorToken, ["justification"] = "console test" }));
+        Assert.Contains("value=\"approve\"", await offered.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("name=\"visit\" value=\"([^\"]+)\"")]
+    private static partial Regex VisitField();
 
     private static FormUrlEncodedContent PublishForm(string? token)
     {
