@@ -38,6 +38,14 @@ ensure_postgres() {
   fi
   for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
   pg_isready -q -h 127.0.0.1 -p 5432 || die "PostgreSQL did not come up on 127.0.0.1:5432"
+  # The test suite runs many nodes at once, each with its pools and LISTEN connections (match index, outbox):
+  # Debian's default of 100 connections runs out. Raised once; it takes a restart.
+  if [ "$(as_postgres psql -Atqc 'SHOW max_connections' -d postgres)" -lt 400 ]; then
+    say "raising PostgreSQL max_connections to 400 (restart)..."
+    as_postgres psql -q -d postgres -c "ALTER SYSTEM SET max_connections = 400" >/dev/null
+    as_root pg_ctlcluster "$version" main restart
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
   # Roles (dev passwords, loopback only): the owner migrates the schema, the node runs as fed_app, and the test
   # suite connects as a superuser named after the OS user (peer authentication over the Unix socket).
   as_postgres psql -q -v ON_ERROR_STOP=1 -d postgres <<SQL >/dev/null
