@@ -4,7 +4,10 @@
 #           nl-police, wait until healthy, print each node's view of its peers (fetched over mTLS)
 #   down    stop exactly the processes 'up' started (PID files in deploy/local/run/)
 #   status  the same peer table, for nodes that are running
-#   test    prepare PostgreSQL the same way, then run the whole test suite
+#   test    prepare PostgreSQL the same way, then run the whole test suite, then the web console's browser tests
+#           (tests/console: installs Debian's chromium and the npm packages if missing, brings a federation up and
+#           takes it down); exits non-zero if either part failed. FEDERATION_BROWSER_TESTS=0 skips the browser part.
+#   test-console  only the browser tests
 # Development only: the nodes use the public keys in certs-dev/.
 set -euo pipefail
 
@@ -167,8 +170,40 @@ down() {
 run_tests() {
   ensure_postgres
   cd "$ROOT"
+  local rc=0
   FEDERATION_TEST_DB="${FEDERATION_TEST_DB:-Host=/var/run/postgresql;Username=$(id -un);Database=postgres}" \
-    dotnet test Federation.sln -c Release --logger "console;verbosity=normal" "$@"
+    dotnet test Federation.sln -c Release --logger "console;verbosity=normal" "$@" || rc=$?
+  if [ "${FEDERATION_BROWSER_TESTS:-1}" != 0 ]; then console_tests "$@" || rc=$((rc ? rc : $?)); fi
+  return "$rc"
+}
+
+# The console's end-to-end tests in headless Debian Chromium against a federation brought up for them. Results go to
+# tests/console/artifacts (a TRX file and screenshots), copied to dotnet test's --results-directory when one is given.
+console_tests() {
+  local results="" prev=""
+  for a in "$@"; do [ "$prev" = --results-directory ] && results=$a; prev=$a; done
+  if [ ! -x /usr/bin/chromium ]; then
+    say "installing chromium (apt-get)..."
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+  fi
+  command -v npm >/dev/null || die "Node.js and npm are required for the console tests"
+  (cd "$ROOT/tests/console" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in tests/console failed"
+  rm -rf "$ROOT/tests/console/artifacts" && mkdir -p "$ROOT/tests/console/artifacts"
+  trap down EXIT
+  up >"$ROOT/tests/console/artifacts/federation-up.log" 2>&1 || { cat "$ROOT/tests/console/artifacts/federation-up.log"; return 1; }
+  say "console tests (headless chromium) against the local federation..."
+  local rc=0
+  (cd "$ROOT/tests/console" && timeout 600 npm test --silent) || rc=$?
+  for n in "${NODES[@]}"; do cp "$RUN/$n.log" "$ROOT/tests/console/artifacts/$n.log" 2>/dev/null || true; done
+  down
+  trap - EXIT
+  if [ -n "$results" ]; then
+    mkdir -p "$results/console"
+    cp "$ROOT/tests/console/artifacts/console.trx" "$results/" 2>/dev/null || true
+    cp -r "$ROOT/tests/console/artifacts/." "$results/console/"
+  fi
+  return "$rc"
 }
 
 case "${1:-}" in
@@ -176,5 +211,6 @@ case "${1:-}" in
   down) down ;;
   status) print_table GET ;;
   test) shift; run_tests "$@" ;;
-  *) die "usage: deploy/local/federation.sh up|down|status|test" ;;
+  test-console) shift; ensure_postgres; console_tests "$@" ;;
+  *) die "usage: deploy/local/federation.sh up|down|status|test|test-console" ;;
 esac

@@ -1,3 +1,4 @@
+using Federation.Node.Console;
 using Federation.Node.Lists;
 using Federation.Node.Audit;
 using Federation.Node.Feedback;
@@ -71,6 +72,7 @@ public static class NodeApp
         services.AddFeedback();
         services.AddLedger(ledger);
         services.AddAccessLog();
+        services.AddNodeConsole();
         services.AddProblemDetails();
         services.AddNodeAuthentication(builder.Configuration);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
@@ -97,6 +99,9 @@ public static class NodeApp
 
         var app = builder.Build();
         app.UseMiddleware<FaceRoutingMiddleware>();
+        app.UseNodeConsole();
+        // Routing after the console's status pages, so that their re-execution is routed to the status page.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthApi();
@@ -110,6 +115,7 @@ public static class NodeApp
         app.MapRequestsApi();
         app.MapSyncMetrics();
         app.MapLedgerApi();
+        app.MapNodeConsole();
         app.MapHangfireDashboardWithAuthorizationPolicy(Policies.Operator, "/hangfire");
         return app;
     }

@@ -58,7 +58,8 @@ public static class PeersApi
             : Problems.Result(502, "sync-" + outcome.Status, $"the pull from {id} did not complete", outcome.State.LastError);
     }
 
-    private static async Task<List<PeerView>> Views(NodeSettingsMonitor settings, IQuerySession session, Npgsql.NpgsqlDataSource db, TimeProvider time,
+    /// <summary>Each configured peer with its last refresh, sync and outbox state; the console shows the same views.</summary>
+    internal static async Task<List<PeerView>> Views(NodeSettingsMonitor settings, IQuerySession session, Npgsql.NpgsqlDataSource db, TimeProvider time,
         Dictionary<string, PeerStatus>? fresh, CancellationToken ct)
     {
         var peers = settings.Current.Peers.Values.OrderBy(p => p.NodeId.Value, StringComparer.Ordinal).ToList();

@@ -7,7 +7,7 @@ public enum NodeFace
 {
     /// <summary>Peer nodes, mTLS pinned per peer: <c>/federation/v1/…</c>.</summary>
     Federation,
-    /// <summary>People of this agency, client certificates from this agency's CA: <c>/api/v1/…</c>, OpenAPI, dashboard.</summary>
+    /// <summary>People of this agency, client certificates from this agency's CA: <c>/api/v1/…</c>, OpenAPI, dashboard, web console.</summary>
     Agency,
     /// <summary>Local-only health checks: <c>/healthz</c>, <c>/readyz</c>.</summary>
     Health,
@@ -32,7 +32,8 @@ public static class NodeFaces
     public static bool Serves(NodeFace face, PathString path) => face switch
     {
         NodeFace.Federation => path.StartsWithSegments("/federation"),
-        NodeFace.Agency => path.StartsWithSegments("/api") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/hangfire"),
+        NodeFace.Agency => path.StartsWithSegments("/api") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/hangfire")
+            || path.StartsWithSegments("/console") || path == "/",
         NodeFace.Health => path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics"),
         _ => false,
     };

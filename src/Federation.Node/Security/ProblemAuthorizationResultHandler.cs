@@ -14,6 +14,12 @@ public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddleware
     {
         if (result.Forbidden && context.User.Identity?.IsAuthenticated == true)
         {
+            // The console shows its own HTML page for the bare status (re-executed by the status-code pages).
+            if (Console.ConsoleSetup.IsConsole(context))
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return;
+            }
             var roles = policy.Requirements.OfType<Microsoft.AspNetCore.Authorization.Infrastructure.RolesAuthorizationRequirement>()
                 .SelectMany(r => r.AllowedRoles);
             await Problems.Write(context, StatusCodes.Status403Forbidden, "role-required", "your role does not allow this",

@@ -1,0 +1,35 @@
+using Federation.Core.Identity;
+using Federation.Core.Releases;
+using Federation.Node.Lists;
+using Federation.Node.Sync;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Federation.Node.Console.Lists;
+
+/// <summary>A list's releases, oldest first: those this node published and those it received from the list's origin.</summary>
+public sealed class ReleasesModel(IQuerySession session) : PageModel
+{
+    public sealed record Release(long Version, long Added, long Withdrawn, string ContentSha256, DateTimeOffset Expires, string Source, DateTimeOffset At);
+
+    public HashList? List { get; private set; }
+    public IReadOnlyList<Release> Releases { get; private set; } = [];
+
+    [BindProperty(SupportsGet = true)] public long? Published { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(string origin, string listId, CancellationToken ct)
+    {
+        if (!NodeId.TryParse(origin, out _) || !ListId.TryParse(listId, out _)) return NotFound();
+        List = await session.LoadAsync<HashList>(HashList.Key(origin, listId), ct);
+        if (List is null) return NotFound();
+        var events = await session.Events.FetchStreamAsync(HashList.Stream(origin, listId), token: ct);
+        Releases = events.Select(e => e.Data switch
+        {
+            ReleasePublished p => new Release(p.Version, p.Added, p.Withdrawn, p.ContentSha256, p.Expires, p.By, p.At),
+            ReleaseReceived r => new Release(r.Version, r.Added, r.Withdrawn, r.ContentSha256, r.Expires, r.SignerSubject, r.At),
+            _ => null,
+        }).OfType<Release>().ToList();
+        return Page();
+    }
+}

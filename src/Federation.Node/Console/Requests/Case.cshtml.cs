@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using Federation.Core.Requests;
+using Federation.Node.Hosting;
+using Federation.Node.Requests;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Federation.Node.Console.Requests;
+
+/// <summary>
+/// One case: its timeline (both sides' signed steps and receipts), the response clock, details and links, and the
+/// actions this person may take now — those whose side, role and state the request rules admit (<see cref="RequestRules"/>);
+/// the rules' other guards are checked when the action is taken, by <see cref="RequestDesk"/>, and a refusal is shown
+/// with its reason. Viewing is a consultation: the person states why once per case visit, and each view is logged.
+/// </summary>
+public sealed class CaseModel(RequestDesk desk, ConsultationVisits visits, NodeSettingsMonitor settings, TimeProvider time) : PageModel
+{
+    public RequestDesk.RequestView? View { get; private set; }
+    public IReadOnlyList<string> Actions { get; private set; } = [];
+    public string? VisitToken { get; private set; }
+    public string? Justification { get; private set; }
+    public string? Error { get; private set; }
+    public string? Done { get; private set; }
+    public DateTimeOffset Now { get; private set; }
+    public string CaseRefText { get; private set; } = "";
+
+    public IActionResult OnGet(string caseRef)
+    {
+        if (!CaseRef.TryParse(caseRef, out _)) return NotFound();
+        CaseRefText = caseRef;
+        return Page();
+    }
+
+    public Task<IActionResult> OnPostViewAsync(string caseRef, CancellationToken ct) => ShowAsync(caseRef, null, ct);
+
+    public Task<IActionResult> OnPostActAsync(string caseRef, string action, CancellationToken ct) => ShowAsync(caseRef, action, ct);
+
+    private async Task<IActionResult> ShowAsync(string caseRef, string? action, CancellationToken ct)
+    {
+        if (!CaseRef.TryParse(caseRef, out var parsed)) return NotFound();
+        CaseRefText = caseRef;
+        var outcome = await visits.ViewAsync(HttpContext, "case:" + caseRef, Request.Form["justification"], Request.Form[ConsultationVisits.FieldName], ct);
+        if (!outcome.Allowed)
+        {
+            Error = "Justification_" + outcome.Error;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        (VisitToken, Justification) = (outcome.Token, outcome.Justification);
+        if (action is not null)
+        {
+            try
+            {
+                await desk.ActAsync(PersonOf(User), parsed, action, RequestFields.ActionJson(action, Request.Form), ct);
+                Done = action;
+            }
+            catch (RequestRefused e)
+            {
+                Error = $"{e.Rule}: {e.Detail}";
+                Response.StatusCode = e.Status;
+            }
+        }
+        View = await desk.GetAsync(parsed, ct);
+        if (View is null) return NotFound();
+        Now = time.GetUtcNow();
+        Actions = ActionsFor(View.Case, User, settings.Current.NodeId);
+        return Page();
+    }
+
+    /// <summary>The actions whose side, roles and starting states admit this person now.</summary>
+    public static IReadOnlyList<string> ActionsFor(RequestCase c, ClaimsPrincipal user, Core.Identity.NodeId self)
+    {
+        var side = c.SideOf(self);
+        var roles = user.FindAll(ClaimTypes.Role).Select(r => r.Value).Select(r => RequestFields.FromJsonOrNull<CaseRole>(r)).OfType<CaseRole>().ToHashSet();
+        return RequestRules.Table
+            .Where(r => RequestDesk.PersonActions.Contains(r.Action) && r.Action != "edit")
+            .Where(r => r.Side == side && r.Roles.Any(roles.Contains) && r.From.Contains(c.State))
+            .Select(r => r.Action).ToList();
+    }
+
+    private static RequestDesk.Person PersonOf(ClaimsPrincipal user) => new(
+        user.FindFirst(Security.ClientCertificatePolicy.PersonClaim)!.Value, user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet());
+}

@@ -1,0 +1,77 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Federation.Core.Requests;
+using Federation.Node.Hosting;
+using Federation.Node.Requests;
+using Federation.Node.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Federation.Node.Console.Requests;
+
+/// <summary>
+/// Draft a request (officers, as the request rules say). The form shows the fields the chosen profile, type and
+/// priority require (<see cref="ProcedureProfile.MissingFields"/> of an empty draft) and names, in plain language,
+/// those still missing before drafting; <see cref="RequestDesk"/> drafts it exactly as <c>POST /api/v1/requests</c>.
+/// </summary>
+[Authorize(Policy = Policies.Officer)]
+public sealed class NewModel(RequestDesk desk, NodeSettingsMonitor settings) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public string Type { get; set; } = RequestFields.Json(RequestType.PoliceInfo);
+    [BindProperty(SupportsGet = true)] public string Profile { get; set; } = ProcedureProfiles.All[0].Code;
+    [BindProperty(SupportsGet = true)] public string Priority { get; set; } = RequestFields.Json(Core.Requests.Priority.Normal);
+    [BindProperty(SupportsGet = true)] public string? RequestedNode { get; set; }
+    [BindProperty] public string? RequesterRef { get; set; }
+
+    public IReadOnlyList<string> Peers { get; private set; } = [];
+    public IReadOnlyList<RequestFields.Field> Required { get; private set; } = [];
+    public IReadOnlyList<string> Missing { get; private set; } = [];
+    public string? Error { get; private set; }
+
+    public IActionResult OnGet() => Prepare() ? Page() : BadRequest();
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (!Prepare()) return BadRequest();
+        var (type, priority, profile) = Parsed();
+        var details = RequestFields.DetailsJson(Request.Form).Deserialize<RequestDetails>(RequestJson.Options)!;
+        var missing = profile.MissingFields(type, priority, details).ToList();
+        if (string.IsNullOrWhiteSpace(RequesterRef)) missing.Insert(0, "requesterRef");
+        if (missing.Count > 0)
+        {
+            Missing = missing;
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
+        try
+        {
+            var person = new RequestDesk.Person(User.FindFirst(ClientCertificatePolicy.PersonClaim)!.Value,
+                User.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet());
+            var view = await desk.DraftAsync(person, new RequestDesk.NewRequest(type, profile.Code, priority, RequestedNode ?? "", RequesterRef!.Trim(), details, null), ct);
+            return Redirect($"/console/requests/{view.Case.Case}");
+        }
+        catch (RequestRefused e)
+        {
+            Error = $"{e.Rule}: {e.Detail}";
+            Response.StatusCode = e.Status;
+            return Page();
+        }
+    }
+
+    private bool Prepare()
+    {
+        Peers = [.. settings.Current.Peers.Keys.Select(p => p.Value).Order(StringComparer.Ordinal)];
+        RequestedNode ??= Peers.FirstOrDefault();
+        if (RequestFields.FromJsonOrNull<RequestType>(Type) is null || RequestFields.FromJsonOrNull<Core.Requests.Priority>(Priority) is null
+            || !ProcedureProfiles.TryFind(Profile, out _))
+            return false;
+        var (type, priority, profile) = Parsed();
+        var needed = profile.MissingFields(type, priority, new RequestDetails()).ToHashSet();
+        Required = [.. RequestFields.Details.Where(f => needed.Contains(f.Name))];
+        return true;
+    }
+
+    private (RequestType, Core.Requests.Priority, ProcedureProfile) Parsed() =>
+        (RequestFields.FromJson<RequestType>(Type), RequestFields.FromJson<Core.Requests.Priority>(Priority), ProcedureProfiles.Find(Profile));
+}

@@ -1,0 +1,163 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Federation.Core.Pki;
+using Federation.Core.Requests;
+using Federation.Node.Tests.Support;
+
+namespace Federation.Node.Tests;
+
+/// <summary>The web console on the agency port: the same certificate sign-in and role policies as the agency API, and
+/// antiforgery on every form. The browser tests (tests/console) cover the screens; these cover the refusals.</summary>
+public sealed partial class ConsolePageTests(ConsolePageTests.OneNode node) : IClassFixture<ConsolePageTests.OneNode>
+{
+    public sealed class OneNode : IAsyncLifetime
+    {
+        public TestNode Kr { get; } = new("kr-knpa");
+
+        public Task InitializeAsync()
+        {
+            Kr.Peers.Add(new TestNode("fr-ofmin")); // named as a peer (requests need one); never started
+            return Kr.StartAsync();
+        }
+
+        public Task DisposeAsync() => Kr.DisposeAsync().AsTask();
+    }
+
+    private TestNode Kr => node.Kr;
+    private const string PublishUrl = "console/lists/no-such-list/publish?handler=Publish";
+
+    [Fact]
+    public async Task An_officer_is_refused_the_audit_screen_with_a_403_page()
+    {
+        using var officer = Clients.DevPerson("kr-knpa", "officer", Kr);
+        using var response = await officer.GetAsync("console/audit");
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("Your role does not allow this", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var auditor = Clients.DevPerson("kr-knpa", "auditor", Kr);
+        using var allowed = await auditor.GetAsync("console/audit");
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Contains("Why are you consulting this?", await allowed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_person_with_no_configured_role_gets_no_console_page()
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var visitor = Clients.IssueFrom("kr-knpa", CertificateProfile.Person, "urn:federation:person:kr-knpa:visitor", now.AddDays(-1), now.AddDays(3));
+        using var client = Clients.With(visitor, Repo.CertsDev("kr-knpa", "ca.crt"), Kr.AgencyUrl);
+        foreach (var page in new[] { "console", "console/lists", "console/federation", "console/assets/console.css" })
+        {
+            using var response = await client.GetAsync(page);
+            Assert.Equal(RejectionReasons.PersonNotConfigured, await ProblemReason.Of(response, HttpStatusCode.Forbidden));
+        }
+    }
+
+    [Fact]
+    public async Task A_supervisor_sees_no_publish_button_and_a_post_with_a_valid_token_is_refused_for_the_role()
+    {
+        using var supervisor = Clients.DevPerson("kr-knpa", "supervisor", Kr);
+        var token = await TokenAsync(supervisor, "console/lists");
+        using var lists = await supervisor.GetAsync("console/lists");
+        Assert.DoesNotContain("/publish\"", await lists.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var response = await supervisor.PostAsync(PublishUrl, PublishForm(token));
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_post_without_the_antiforgery_token_is_rejected_before_the_handler_runs()
+    {
+        using var officer = Clients.DevPerson("kr-knpa", "officer", Kr);
+        var token = await TokenAsync(officer, "console/lists");
+        using var without = await officer.PostAsync(PublishUrl, PublishForm(null));
+        Assert.Equal(HttpStatusCode.BadRequest, without.StatusCode);
+        // Control: the same POST with the token reaches the publisher, which finds no such list.
+        using var with = await officer.PostAsync(PublishUrl, PublishForm(token));
+        Assert.Equal(HttpStatusCode.NotFound, with.StatusCode);
+        Assert.Contains("list-not-found", await with.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dropped_files_need_the_token_in_the_header_and_a_role_that_may_match()
+    {
+        using var officer = Clients.DevPerson("kr-knpa", "officer", Kr);
+        var token = await TokenAsync(officer, "console/match");
+        // The token in a form field is not looked at: reading the form would buffer the files.
+        using var inField = new MultipartFormDataContent { { new StringContent(token), "__RequestVerificationToken" }, { new ByteArrayContent([1, 2, 3]), "files", "a.bin" } };
+        using var refused = await officer.PostAsync("console/match/files", inField);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+
+        using var inHeader = new HttpRequestMessage(HttpMethod.Post, "console/match/files")
+        {
+            Content = new MultipartFormDataContent { { new ByteArrayContent([1, 2, 3]), "files", "a.bin" } },
+            Headers = { { "X-CSRF-TOKEN", token }, { "X-Justification", "console test" } },
+        };
+        using var accepted = await officer.SendAsync(inHeader);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Contains("a.bin", await accepted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var operatorClient = Clients.DevPerson("kr-knpa", "operator", Kr);
+        using var forbidden = await operatorClient.GetAsync("console/match");
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_officer_is_offered_no_approval_and_a_forged_approve_is_refused_by_the_request_rules()
+    {
+        var caseRef = (await RequestSteps.DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", RequestSteps.Preservation)).Case.Case;
+        await RequestSteps.ActAsync(Kr, "officer", caseRef, "submit");
+
+        using var officer = Clients.DevPerson("kr-knpa", "officer", Kr);
+        var token = await TokenAsync(officer, $"console/requests/{caseRef}");
+        using var opened = await officer.PostAsync($"console/requests/{caseRef}?handler=View",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["justification"] = "console test" }));
+        var page = await opened.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+        Assert.Contains("in-review", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("value=\"approve\"", page, StringComparison.Ordinal);
+        var visit = VisitField().Match(page).Groups[1].Value;
+
+        using var forged = await officer.PostAsync($"console/requests/{caseRef}?handler=Act", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["visit"] = visit, ["action"] = "approve",
+        }));
+        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+        Assert.Contains(RequestRuleCodes.Role, await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(RequestState.InReview, (await RequestSteps.GetAsync(Kr, "officer", caseRef)).Case.State);
+
+        using var supervisor = Clients.DevPerson("kr-knpa", "supervisor", Kr);
+        var supervisorToken = await TokenAsync(supervisor, $"console/requests/{caseRef}");
+        using var offered = await supervisor.PostAsync($"console/requests/{caseRef}?handler=View",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = supervisorToken, ["justification"] = "console test" }));
+        Assert.Contains("value=\"approve\"", await offered.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("name=\"visit\" value=\"([^\"]+)\"")]
+    private static partial Regex VisitField();
+
+    private static FormUrlEncodedContent PublishForm(string? token)
+    {
+        var csv = "signal,value,classification\nsha256,"u8.ToArray().Concat(System.Text.Encoding.ASCII.GetBytes(new string('a', 64) + ",ncii\n")).ToArray();
+        var fields = new Dictionary<string, string>
+        {
+            ["Csv"] = Convert.ToBase64String(csv),
+            ["CsvSha256"] = Clients.Sha256Hex(csv),
+            ["ExpiresDays"] = "30",
+        };
+        if (token is not null) fields["__RequestVerificationToken"] = token;
+        return new FormUrlEncodedContent(fields);
+    }
+
+    /// <summary>The antiforgery request token the page gives this person (its cookie stays in the client).</summary>
+    private static async Task<string> TokenAsync(HttpClient client, string page)
+    {
+        using var response = await client.GetAsync(page);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var match = CsrfMeta().Match(await response.Content.ReadAsStringAsync());
+        Assert.True(match.Success, "the page carries no antiforgery token");
+        return match.Groups[1].Value;
+    }
+
+    [GeneratedRegex("<meta name=\"csrf-token\" content=\"([^\"]+)\">")]
+    private static partial Regex CsrfMeta();
+}
