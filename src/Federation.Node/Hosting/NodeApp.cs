@@ -80,7 +80,8 @@ public static class NodeApp
         services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
         services.AddMarten(o => MartenSetup.Configure(o, settings.ConnectionString, settings.Schema, mayChangeSchema: false)).UseLightweightSessions();
 
-        services.AddHangfire(c => c
+        services.AddHangfire((provider, c) => c
+            .UseLogProvider(new HangfireLogProvider(provider.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
