@@ -70,6 +70,7 @@ curl_agency() { # node path [method] [content-type body] [person]
   local args=(-sS --fail-with-body -X "$method" --cacert "$ROOT/certs-dev/$n/ca.crt"
     --cert "$ROOT/certs-dev/$n/$person.crt" --key "$ROOT/certs-dev/$n/$person.key")
   [ -n "$type" ] && args+=(-H "Content-Type: $type" --data-binary "$body")
+  [ -n "${JUSTIFICATION:-}" ] && args+=(-H "X-Justification: $JUSTIFICATION")
   curl "${args[@]}" "https://localhost:${AGENCY_PORT[$n]}$path"
 }
 
@@ -94,6 +95,67 @@ PY
 import json, sys
 node, lists = sys.argv[1], [l for l in json.loads(sys.argv[2]) if l["origin"] == "kr-knpa"]
 print(f'{node:<10} ' + (", ".join(f'{l["listId"]} v{l["version"]}: {l["activeEntries"]} active entries' for l in lists) or "none (not in the audience)"))
+PY
+  done
+}
+
+demo_exchange() {
+  # fr-ofmin's officer checks a victim's file hash against every list fr-ofmin holds (kr-knpa's included) and tells
+  # kr-knpa the match is confirmed; the feedback is signed by fr-ofmin and pushed to kr-knpa's inbox.
+  local value answer
+  value=$(printf 'demo-a' | sha256sum | cut -c1-64)
+  answer=$(JUSTIFICATION="demo: victim report FR-2026-0117" curl_agency fr-ofmin /api/v1/match POST application/json \
+    "{\"hashes\":[{\"signal\":\"sha256\",\"value\":\"$value\"}]}" officer) || die "matching failed: $answer"
+  python3 - "$answer" <<'PY'
+import json, sys
+for i in json.loads(sys.argv[1])["inputs"]:
+    for h in i["hits"]:
+        print(f'fr-ofmin match: sha256 {i["sha256"][:16]}... is in {h["origin"]}/{h["listId"]} v{h["releaseVersion"]} ({h["classification"]}, distance {h["distance"]})')
+PY
+  curl_agency fr-ofmin /api/v1/feedback POST application/json \
+    "{\"origin\":\"kr-knpa\",\"listId\":\"demo-deepfakes\",\"signal\":\"sha256\",\"value\":\"$value\",\"verdict\":\"confirmed\",\"note\":\"same video in an FR case\"}" officer >/dev/null \
+    || die "sending feedback failed"
+  local feedback=""
+  for _ in $(seq 1 20); do
+    feedback=$(curl_agency kr-knpa /api/v1/lists/kr-knpa/demo-deepfakes/feedback GET "" "" officer)
+    grep -q "$value" <<<"$feedback" && break; sleep 1
+  done
+  python3 - "$feedback" "$value" <<'PY'
+import json, sys
+for e in json.loads(sys.argv[1]):
+    if e["value"] == sys.argv[2]:
+        print("kr-knpa feedback on that entry: " + ", ".join(f'{v["agency"]} {v["verdict"]}' for v in e["verdicts"]))
+PY
+
+  # kr-knpa's officer asks nl-police to preserve an account's data (Budapest Art. 29); her supervisor approves (four
+  # eyes); the signed request is pushed to nl-police, whose delivery step starts the legal clock on both sides.
+  local draft case
+  draft=$(curl_agency kr-knpa /api/v1/requests POST application/json '{"type":"preserve","profile":"BUDAPEST:29","priority":"normal",
+    "requestedNode":"nl-police","requesterRef":"KR-2026-0042","details":{"issuingAuthority":"KNPA Cyber Bureau",
+    "description":"Distribution of a sexual deepfake video of an identified victim","legalProvisions":["Sexual Crimes Act, Art 14-2"],
+    "offenceCategory":"deepfake-ncii","serviceProvider":"ExampleHost B.V.","identifiers":[{"kind":"account","value":"uploader-4711"}],
+    "custodian":"ExampleHost B.V., Amsterdam","followUpIntended":true}}' officer) || die "drafting the request failed: $draft"
+  case=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["case"]["case"])' "$draft")
+  curl_agency kr-knpa "/api/v1/requests/$case/actions/submit" POST application/json '{}' officer >/dev/null || die "submit failed"
+  curl_agency kr-knpa "/api/v1/requests/$case/actions/approve" POST application/json '{}' supervisor >/dev/null || die "approve failed"
+  curl_agency kr-knpa "/api/v1/requests/$case/actions/send" POST application/json '{}' officer >/dev/null || die "send failed"
+  local seen=""
+  for _ in $(seq 1 20); do
+    seen=$(JUSTIFICATION="demo: incoming request" curl_agency nl-police "/api/v1/requests/$case" GET "" "" case-handler 2>/dev/null) && break; sleep 1
+  done
+  [ -n "$seen" ] || die "the request did not reach nl-police"
+  curl_agency nl-police "/api/v1/requests/$case/actions/acknowledge" POST application/json '{"responderRef":"NL-2026-0815"}' case-handler >/dev/null \
+    || die "acknowledge failed"
+  sleep 3
+  printf '%-10s %-28s %-13s %s\n' NODE CASE STATE "CLOCK (started at nl-police's signed delivery)"
+  for n in kr-knpa nl-police; do
+    local person=officer; [ "$n" = nl-police ] && person=case-handler
+    python3 - "$n" "$(JUSTIFICATION="demo: case follow-up" curl_agency "$n" "/api/v1/requests/$case" GET "" "" $person)" <<'PY'
+import json, sys
+node, v = sys.argv[1], json.loads(sys.argv[2])
+c, clock = v["case"], v["case"].get("clock") or {}
+steps = " > ".join(f'{h["action"]}@{h["node"]}' for h in v["history"])
+print(f'{node:<10} {c["case"]:<28} {c["state"]:<13} started {clock.get("startedAt","-")[:19]}, due {str(v.get("dueAt") or "-")[:19]}  ({steps})')
 PY
   done
 }
@@ -147,8 +209,10 @@ up() {
   print_table POST /refresh
   say ""
   demo_sync
+  demo_exchange
   say ""
   say "Try: curl --cacert certs-dev/kr-knpa/ca.crt --cert certs-dev/kr-knpa/operator.crt --key certs-dev/kr-knpa/operator.key https://localhost:7201/api/v1/peers"
+  say "Console: https://localhost:7201/console (import a person certificate from certs-dev/<node>/, see docs/console.md)"
   say "Stop with: deploy/local/federation.sh down"
 }
 
