@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "releases" => await Federation.Benchmarks.Releases.ReleaseBenchmark.RunAsync(args[1..]),
     "releases-store" => await Federation.Benchmarks.Releases.ReleaseStoreBenchmark.RunAsync(args[1..]),
     "matching" => Federation.Benchmarks.Matching.MatchingBenchmark.Run(args[1..]),
+    "matching-node" => await Federation.Benchmarks.Matching.MatchNodeBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -21,5 +22,7 @@ static int Usage()
     Console.Error.WriteLine("  releases [--entries N] [--rounds R] pack + sign, verify + parse, peak memory of a hash-list release");
     Console.Error.WriteLine("  releases-store [--entries N]        the node's storing of a release's entries vs a raw binary COPY (PostgreSQL)");
     Console.Error.WriteLine("  matching [--hashes N] [--queries N] PDQ hashing and the match index");
+    Console.Error.WriteLine("  matching-node [--hashes N] [--sha256 N] [--queries N]  the node's match index loaded from PostgreSQL");
+    Console.Error.WriteLine("                                      (defaults 10000000 PDQ, 1000000 SHA-256; FEDERATION_BENCH_DB as for ledger-node)");
     return 2;
 }
