@@ -6,7 +6,8 @@ namespace Federation.Core.Matching;
 /// A growable array of unmanaged values in native pages of 2 MiB, each aligned to 2 MiB and marked for transparent
 /// huge pages. Growing never copies what is stored. Used for the PDQ hashes, which a search reads at random slots:
 /// with 4 KiB pages nearly every such read also misses the TLB, and in a virtual machine a TLB miss walks two page
-/// tables; one 2 MiB page covers 65,536 hashes with a single TLB entry.
+/// tables; one 2 MiB page covers 65,536 hashes with a single TLB entry. Measured at 10⁷ hashes, queries at distance
+/// 31 interleaved with the same index reading a managed copy: 0.32 against 0.39 ms of CPU (docs/benchmarks.md).
 /// </summary>
 /// <remarks>
 /// Linux only asks: with transparent huge pages set to <c>madvise</c> (the usual default) memory gets huge pages only

@@ -152,7 +152,9 @@ internal sealed class PdqMultiIndex<TEntry> : IDisposable where TEntry : IEquata
     /// At ten million hashes the time goes almost all into cache misses: some 1,400 bucket probes and 2,900
     /// candidate hashes, each at a random address. So the probes of a chunk are prefetched in sweeps before
     /// they are read (a third faster, measured), and the candidates of all chunks are collected before any of
-    /// their hashes is read, so that the loop checking them has independent loads the CPU can overlap.
+    /// their hashes is read, so that the loop checking them has independent loads the CPU can overlap. Prefetching
+    /// more (the neighbouring runs of one-flip probes; the next chunks' probes while one chunk is read) measured no
+    /// gain; the same queries with everything already cached take a quarter of the time (docs/benchmarks.md).
     /// </remarks>
     public void Search(PdqHash query, int threshold, IReadOnlyList<int> listThresholds, Action<ushort, TEntry, PdqHash, int> onMatch)
     {
