@@ -8,12 +8,11 @@ namespace Federation.Core.Matching;
 /// own; <see cref="MatchIndex{TEntry}"/> guards it.
 /// </summary>
 /// <remarks>
-/// Storage per entry: its hash (32 bytes) in native huge pages (<see cref="HugePageArray{T}"/>), its list number and its entry, and one 4-byte
-/// posting in each of the 11 chunk tables. A posting is the chunk's 7 bits below the bucket over a 25-bit slot
-/// number, so a probe rejects most of a bucket without touching the hash array, and an index holds at most
-/// 2²⁵ (33 million) hashes. That is 90 to 96 bytes per hash (more when loaded in batches: see PostingBucket.Reserve),
-/// so 10⁷ hashes take under a gigabyte, with
-/// no object per entry.
+/// Storage per entry: its hash (32 bytes) in native huge pages (<see cref="HugePageArray{T}"/>), its list number
+/// and its entry, and one 4-byte posting in each of the 11 chunk tables. A posting is the chunk's 7 bits below the
+/// bucket over a 25-bit slot number, so a probe rejects most of a bucket without touching the hash array, and an
+/// index holds at most 2²⁵ (33 million) hashes. That is 90 bytes per hash, about 96 when loaded in batches (see
+/// <see cref="PostingBucket.Reserve"/>), so 10⁷ hashes take under a gigabyte, with no object per entry.
 /// </remarks>
 internal sealed class PdqMultiIndex<TEntry> : IDisposable where TEntry : IEquatable<TEntry>
 {
