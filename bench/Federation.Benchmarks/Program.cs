@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "releases-store" => await Federation.Benchmarks.Releases.ReleaseStoreBenchmark.RunAsync(args[1..]),
     "matching" => Federation.Benchmarks.Matching.MatchingBenchmark.Run(args[1..]),
     "sync" => await Federation.Benchmarks.Sync.SyncBenchmark.RunAsync(args[1..]),
+    "matching-node" => await Federation.Benchmarks.Matching.MatchNodeBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -24,5 +25,7 @@ static int Usage()
     Console.Error.WriteLine("  matching [--hashes N] [--queries N] PDQ hashing and the match index");
     Console.Error.WriteLine("  sync [--entries N] [--rounds R] [--pushes P]  two nodes on loopback: pull + verify + store a release vs transfer + raw COPY;");
     Console.Error.WriteLine("                                      push send → receipt latency (FEDERATION_BENCH_DB = a superuser connection string)");
+    Console.Error.WriteLine("  matching-node [--hashes N] [--sha256 N] [--queries N]  the node's match index loaded from PostgreSQL");
+    Console.Error.WriteLine("                                      (defaults 10000000 PDQ, 1000000 SHA-256; FEDERATION_BENCH_DB as for ledger-node)");
     return 2;
 }

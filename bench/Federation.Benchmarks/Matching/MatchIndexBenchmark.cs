@@ -26,8 +26,9 @@ internal static class MatchIndexBenchmark
         var buildTime = Stopwatch.GetElapsedTime(started);
         var indexBytes = SettledManagedBytes() - before;
         Console.WriteLine($"  build (AddRange): {buildTime.TotalSeconds:F1} s");
-        Console.WriteLine($"  managed memory of the index: {indexBytes / 1e6:N0} MB ({(double)indexBytes / count:F1} bytes/hash); "
-            + $"process working set {Environment.WorkingSet / 1e6:N0} MB (includes the {count * 32L / 1e6:N0} MB input array)");
+        Console.WriteLine($"  memory of the index: {(indexBytes + index.NativeBytes) / 1e6:N0} MB ({(double)(indexBytes + index.NativeBytes) / count:F1} bytes/hash: "
+            + $"{indexBytes / 1e6:N0} MB managed, {index.NativeBytes / 1e6:N0} MB native hash pages, {HugePageUsage.Now()}); "
+            + $"process working set {Environment.WorkingSet / 1e6:N0} MB (includes the {count * 32L / 1e6:N0} MB input array); {LoadAverage.Now()}");
 
         // Half the queries are near-duplicates of indexed hashes (0..31 bits away), half are unrelated.
         var queries = Enumerable.Range(0, queryCount)
@@ -55,7 +56,7 @@ internal static class MatchIndexBenchmark
         Console.WriteLine($"  linear scan of the same hashes ({scanned.Length} queries, same hits): {scan.Summary("F1")}");
         Console.WriteLine($"  index right after each scan (cold caches): {cold.Summary("F3")}");
         Console.WriteLine($"  speed-up over the scan, p50 wall: {scan.Wall(50) / indexP50:F0}x back to back, {scan.Wall(50) / cold.Wall(50):F0}x cold"
-            + (ThreadCpuClock.IsAvailable ? $"; p50 thread CPU: {scan.Cpu(50) / backToBack.Cpu(50):F0}x back to back, {scan.Cpu(50) / cold.Cpu(50):F0}x cold" : ""));
+            + (ThreadCpuClock.IsAvailable ? $"; p50 thread CPU: {scan.Cpu(50) / backToBack.Cpu(50):F0}x back to back, {scan.Cpu(50) / cold.Cpu(50):F0}x cold" : "") + $"; {LoadAverage.Now()}");
 
         index.SetPdqThreshold(List, MatchIndex<long>.MaxPdqThreshold);
         var wide = new Timings();

@@ -46,6 +46,9 @@ public sealed class MatchIndex<TEntry> : IDisposable where TEntry : IEquatable<T
     public int Md5Count => Read(() => _md5.Count);
     public int PdqCount => Read(() => _pdq.Count);
 
+    /// <summary>Bytes the index holds outside the managed heap (the PDQ hashes), which GC figures leave out.</summary>
+    public long NativeBytes => Read(() => _pdq.NativeBytes);
+
     /// <summary>Sets the PDQ distance (0 to <see cref="MaxPdqThreshold"/>) up to which this list's entries match.</summary>
     public void SetPdqThreshold(string listId, int threshold)
     {
@@ -122,7 +125,12 @@ public sealed class MatchIndex<TEntry> : IDisposable where TEntry : IEquatable<T
         return hits;
     }
 
-    public void Dispose() => _lock.Dispose();
+    /// <summary>Frees the hashes' native pages; a search still running is waited for, a later one throws.</summary>
+    public void Dispose()
+    {
+        Write(_pdq.Dispose);
+        _lock.Dispose();
+    }
 
     private static void Check(MatchEntry<TEntry> entry)
     {

@@ -8,15 +8,15 @@ namespace Federation.Core.Matching;
 /// own; <see cref="MatchIndex{TEntry}"/> guards it.
 /// </summary>
 /// <remarks>
-/// Storage per entry: its hash (32 bytes) in a paged array, its list number and its entry, and one 4-byte
-/// posting in each of the 11 chunk tables. A posting is the chunk's 7 bits below the bucket over a 25-bit slot
-/// number, so a probe rejects most of a bucket without touching the hash array, and an index holds at most
-/// 2²⁵ (33 million) hashes. That is under 90 bytes per hash, so 10⁷ hashes take well under a gigabyte, with
-/// no object per entry.
+/// Storage per entry: its hash (32 bytes) in native huge pages (<see cref="HugePageArray{T}"/>), its list number
+/// and its entry, and one 4-byte posting in each of the 11 chunk tables. A posting is the chunk's 7 bits below the
+/// bucket over a 25-bit slot number, so a probe rejects most of a bucket without touching the hash array, and an
+/// index holds at most 2²⁵ (33 million) hashes. That is 90 bytes per hash, about 96 when loaded in batches (see
+/// <see cref="PostingBucket.Reserve"/>), so 10⁷ hashes take under a gigabyte, with no object per entry.
 /// </remarks>
-internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
+internal sealed class PdqMultiIndex<TEntry> : IDisposable where TEntry : IEquatable<TEntry>
 {
-    private readonly PagedArray<PdqHash> _hashes = new();
+    private readonly HugePageArray<PdqHash> _hashes = new(); // read at random by every search
     private readonly PagedArray<TEntry> _entries = new();
     private readonly PagedArray<ushort> _lists = new();
     private readonly Stack<int> _freeSlots = new();
@@ -31,6 +31,11 @@ internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
     }
 
     public int Count => _slotCount - _freeSlots.Count;
+
+    /// <summary>Bytes held outside the managed heap: the hashes' pages.</summary>
+    public long NativeBytes => _hashes.NativeBytes;
+
+    public void Dispose() => _hashes.Dispose();
 
     /// <summary>Adds the entry unless the same list already holds the same entry under the same hash.</summary>
     public bool Add(ushort list, TEntry entry, PdqHash hash)
@@ -147,7 +152,9 @@ internal sealed class PdqMultiIndex<TEntry> where TEntry : IEquatable<TEntry>
     /// At ten million hashes the time goes almost all into cache misses: some 1,400 bucket probes and 2,900
     /// candidate hashes, each at a random address. So the probes of a chunk are prefetched in sweeps before
     /// they are read (a third faster, measured), and the candidates of all chunks are collected before any of
-    /// their hashes is read, so that the loop checking them has independent loads the CPU can overlap.
+    /// their hashes is read, so that the loop checking them has independent loads the CPU can overlap. Prefetching
+    /// more (the neighbouring runs of one-flip probes; the next chunks' probes while one chunk is read) measured no
+    /// gain; the same queries with everything already cached take a quarter of the time (docs/benchmarks.md).
     /// </remarks>
     public void Search(PdqHash query, int threshold, IReadOnlyList<int> listThresholds, Action<ushort, TEntry, PdqHash, int> onMatch)
     {
