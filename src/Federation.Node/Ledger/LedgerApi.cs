@@ -111,7 +111,7 @@ public static class LedgerApi
         return TypedResults.Ok(new EntriesView(size, a, Math.Max(a, last), [.. entries.Select(e => View(e, withData))]));
     }
 
-    private static EntryView View(LoggedEvent e, bool withData)
+    internal static EntryView View(LoggedEvent e, bool withData)
     {
         var entry = e.Entry;
         JsonElement? data = withData && e.Data is { } json ? JsonDocument.Parse(json).RootElement.Clone() : null;

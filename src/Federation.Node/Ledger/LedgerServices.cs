@@ -7,6 +7,7 @@ public static class LedgerServices
     {
         services.AddSingleton(ledger);
         services.AddSingleton<LedgerLog>();
+        services.AddSingleton<AuditBundleWriter>();
         services.AddSingleton<LedgerCheckpoints>();
         services.AddSingleton<WitnessRecords>();
         services.AddSingleton<WitnessService>();
