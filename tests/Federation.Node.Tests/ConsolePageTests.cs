@@ -13,17 +13,25 @@ public sealed partial class ConsolePageTests(ConsolePageTests.OneNode node) : IC
     public sealed class OneNode : IAsyncLifetime
     {
         public TestNode Kr { get; } = new("kr-knpa");
+        public TestNode Fr { get; } = new("fr-ofmin");
 
-        public Task InitializeAsync()
+        /// <summary>kr-knpa and fr-ofmin, peered: requests need a peer, and a hit to start a request from needs a peer's entry.</summary>
+        public async Task InitializeAsync()
         {
-            Kr.Peers.Add(new TestNode("fr-ofmin")); // named as a peer (requests need one); never started
-            return Kr.StartAsync();
+            Kr.Peers.Add(Fr);
+            Fr.Peers.Add(Kr);
+            await Task.WhenAll(Kr.StartAsync(), Fr.StartAsync());
         }
 
-        public Task DisposeAsync() => Kr.DisposeAsync().AsTask();
+        public async Task DisposeAsync()
+        {
+            await Kr.DisposeAsync();
+            await Fr.DisposeAsync();
+        }
     }
 
     private TestNode Kr => node.Kr;
+    private TestNode Fr => node.Fr;
     private const string PublishUrl = "console/lists/no-such-list/publish?handler=Publish";
 
     [Fact]
@@ -131,6 +139,99 @@ public sealed partial class ConsolePageTests(ConsolePageTests.OneNode node) : IC
             new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = supervisorToken, ["justification"] = "console test" }));
         Assert.Contains("value=\"approve\"", await offered.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_officer_starts_a_takedown_request_from_a_hit_and_the_draft_carries_the_hash_reference()
+    {
+        var value = await PeerEntryOnKrAsync("hit-request");
+        using var officer = Clients.DevPerson("kr-knpa", "officer", Kr);
+        var start = StartRequestLink().Match(await MatchHashAsync(officer, value));
+        Assert.True(start.Success, "the officer's hit offers no 'Start a request'");
+        var href = WebUtility.HtmlDecode(start.Groups[1].Value);
+
+        // The form is addressed to the origin, as takedown assistance, with the reference attached and shown.
+        using var form = await officer.GetAsync(href);
+        var page = await form.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, form.StatusCode);
+        var reference = $"fr-ofmin/hit-request 1 sha256 {value}";
+        Assert.Contains($"name=\"hashRefs\" value=\"{reference}\"", page, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"fr-ofmin\" selected=\"selected\">", page, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"takedown-assist\" selected=\"selected\">", page, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"hash-ref\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"identifiers\"", page, StringComparison.Ordinal); // the reference says what to look for
+
+        var token = CsrfMeta().Match(page).Groups[1].Value;
+        using var drafted = await officer.PostAsync(href, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["type"] = "takedown-assist", ["profile"] = "TAKEDOWN", ["priority"] = "normal",
+            ["requestedNode"] = "fr-ofmin", ["hashRefs"] = reference, ["requesterRef"] = "KR-HIT-1",
+            ["issuingAuthority"] = "KNPA Cyber Bureau", ["description"] = "Sexual deepfake of an identified victim",
+            ["legalProvisions"] = "Act on Special Cases concerning Sexual Crimes, Art 14-2", ["illegalityBasis"] = "KCSC decision 2026-77",
+            ["requestedAction"] = "remove",
+        }));
+        Assert.Equal(HttpStatusCode.OK, drafted.StatusCode); // after the redirect to the case
+        var caseRef = CaseRef.Parse(drafted.RequestMessage!.RequestUri!.Segments[^1]);
+
+        var view = await RequestSteps.GetAsync(Kr, "officer", caseRef);
+        Assert.Equal((RequestType.TakedownAssist, "fr-ofmin", RequestState.Draft), (view.Case.Type, view.Case.RequestedNode.Value, view.Case.State));
+        Assert.Equal(new HashReference("fr-ofmin/hit-request", 1, "sha256", value), Assert.Single(view.Case.Details.HashRefs!));
+
+        using var opened = await officer.PostAsync($"console/requests/{caseRef}?handler=View",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["justification"] = "console test" }));
+        var casePage = await opened.Content.ReadAsStringAsync();
+        Assert.Contains("data-testid=\"hash-ref\"", casePage, StringComparison.Ordinal);
+        Assert.Contains($"<code>{value}</code>", casePage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_supervisor_sees_no_start_a_request_on_a_hit_and_is_refused_the_prefilled_form()
+    {
+        var value = await PeerEntryOnKrAsync("hit-supervisor");
+        using var officer = Clients.DevPerson("kr-knpa", "officer", Kr);
+        var href = WebUtility.HtmlDecode(StartRequestLink().Match(await MatchHashAsync(officer, value)).Groups[1].Value);
+
+        using var supervisor = Clients.DevPerson("kr-knpa", "supervisor", Kr);
+        var page = await MatchHashAsync(supervisor, value);
+        Assert.Contains("data-testid=\"origin\">fr-ofmin<", page, StringComparison.Ordinal); // the hit is there…
+        Assert.DoesNotContain("start-request", page, StringComparison.Ordinal); // …with nothing to start
+        using var refused = await supervisor.GetAsync(href);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_hash_reference_that_does_not_parse_is_refused_rather_than_dropped()
+    {
+        using var officer = Clients.DevPerson("kr-knpa", "officer", Kr);
+        using var response = await officer.GetAsync($"console/requests/new?type=takedown-assist&profile=TAKEDOWN&requestedNode=fr-ofmin&hashRefs={Uri.EscapeDataString("fr-ofmin/x 1 sha256 abc")}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    /// <summary>fr-ofmin publishes one SHA-256 entry on a new list, kr-knpa pulls it and can match it; returns the value.</summary>
+    private async Task<string> PeerEntryOnKrAsync(string list)
+    {
+        var value = Clients.Sha256Hex(System.Text.Encoding.UTF8.GetBytes(list));
+        await ListSteps.CreateAsync(Fr, list, "all-peers");
+        await ListSteps.PublishAsync(Fr, list, ListSteps.Csv($"sha256,{value},ncii"));
+        Assert.Equal("ok", (await ListSteps.PullAsync(Kr, Fr)).Status);
+        await MatchSteps.WaitForIndexAsync(Kr, "fr-ofmin", list, 1);
+        return value;
+    }
+
+    /// <summary>The Match screen's results for one pasted SHA-256, as this person sees them.</summary>
+    private static async Task<string> MatchHashAsync(HttpClient client, string value)
+    {
+        var token = await TokenAsync(client, "console/match");
+        using var response = await client.PostAsync("console/match?handler=Hashes", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["Justification"] = "console test: seized phone", ["Hashes"] = $"sha256 {value}",
+        }));
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, page);
+        return page;
+    }
+
+    [GeneratedRegex("<a href=\"([^\"]+)\" data-testid=\"start-request\"")]
+    private static partial Regex StartRequestLink();
 
     [GeneratedRegex("name=\"visit\" value=\"([^\"]+)\"")]
     private static partial Regex VisitField();

@@ -145,11 +145,13 @@ test('an auditor states why, sees the checkpoint, and finds that consultation in
   await context.close();
 });
 
-test('an image dropped on the Match screen matches the peer entry kr-knpa shares, and the officer sends feedback', async () => {
-  // federation.sh up publishes kr-knpa's demo list (audience fr-ofmin) with the PDQ hash of the reference "bridge"
-  // image; we drop a resized copy of that image on fr-ofmin's console, so the hit is by PDQ distance, not identity.
+/**
+ * Drops a resized copy of the PDQ reference "bridge" image on fr-ofmin's Match screen and returns the PDQ hit's row.
+ * federation.sh up publishes kr-knpa's demo list (audience fr-ofmin) with the reference image's PDQ hash, so the hit
+ * is by PDQ distance, not identity.
+ */
+async function dropBridgeImage(page, url) {
   const image = await readFile(join(root, 'tests/Federation.Node.Tests/Vectors/pdq/upstream/pdq/data/bridge-mods/square-256x256.jpg'));
-  const { context, page, url } = await signIn(browser, 'fr-ofmin', 'officer');
   await page.goto(url('/console/match'));
   await page.getByLabel('Why are you consulting this?').fill(`console e2e ${run}: seized image from case 42`);
   const drop = await page.evaluateHandle(({ bytes }) => {
@@ -162,7 +164,12 @@ test('an image dropped on the Match screen matches the peer entry kr-knpa shares
   const hits = page.getByTestId('hits');
   assert.equal(await page.getByTestId('error').count(), 0, await page.locator('#results').textContent());
   await hits.waitFor();
-  const pdq = hits.getByRole('row').filter({ hasText: 'pdq' });
+  return hits.getByRole('row').filter({ hasText: 'pdq' });
+}
+
+test('an image dropped on the Match screen matches the peer entry kr-knpa shares, and the officer sends feedback', async () => {
+  const { context, page, url } = await signIn(browser, 'fr-ofmin', 'officer');
+  const pdq = await dropBridgeImage(page, url);
   assert.equal(await pdq.getByTestId('origin').textContent(), 'kr-knpa');
   const distance = Number((await pdq.getByTestId('distance').textContent()).split('/')[0]);
   assert.ok(distance > 0 && distance <= 31, `PDQ distance ${distance}`);
@@ -174,14 +181,45 @@ test('an image dropped on the Match screen matches the peer entry kr-knpa shares
   await context.close();
 });
 
-test('a supervisor may match but gets no feedback button; an operator gets no Match screen', async () => {
+test('from that hit the officer starts a takedown request to kr-knpa, drafts it, and the case carries the hash reference', async () => {
+  const { context, page, url } = await signIn(browser, 'fr-ofmin', 'officer');
+  const pdq = await dropBridgeImage(page, url);
+  await pdq.getByRole('link', { name: /^Start a request to kr-knpa about its demo-deepfakes entry/ }).click();
+  await page.waitForURL(/\/console\/requests\/new\?/);
+  // Addressed to the hit's origin, as takedown assistance (the officer may change both), with the entry's reference.
+  assert.equal(await page.getByLabel('To', { exact: true }).inputValue(), 'kr-knpa');
+  assert.equal(await page.getByLabel('Type', { exact: true }).inputValue(), 'takedown-assist');
+  const reference = page.getByTestId('hash-ref');
+  assert.match(await reference.textContent(), /kr-knpa\/demo-deepfakes\s*\d+\s*pdq\s*f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22/);
+  assert.equal(await page.getByLabel('Identifiers (targets)').count(), 0, 'the reference says what to look for');
+  await page.getByLabel('Your reference').fill(`FR-TD-${run}`);
+  await page.getByLabel('Issuing authority').fill('OFMIN');
+  await page.getByLabel('Description of the offence').fill('Sexual deepfake of an identified victim found on a seized phone');
+  await page.getByLabel('Legal provisions').fill('Code pénal art. 226-8-1');
+  await page.getByLabel('Basis of illegality').fill('OFMIN finding 2026-113');
+  await page.getByLabel('Requested action').selectOption('remove');
+  await screenshot(page, '15-new-request-from-hit');
+  await page.getByRole('button', { name: 'Save the draft' }).click();
+  await page.waitForURL(/\/console\/requests\/[^/?]+$/);
+  await page.getByLabel('Why are you consulting this?').fill(`console e2e ${run}: takedown from a hit`);
+  await page.getByRole('button', { name: 'Open the case' }).click();
+  assert.equal((await page.getByTestId('case-state').textContent()).trim(), 'draft');
+  assert.match(await page.getByTestId('hash-ref').textContent(), /kr-knpa\/demo-deepfakes\s*\d+\s*pdq\s*f8f8f0ce/);
+  await screenshot(page, '16-case-hash-reference');
+  await context.close();
+});
+
+test('a supervisor may match but gets no feedback button nor a request link; an operator gets no Match screen', async () => {
   const sup = await signIn(browser, 'fr-ofmin', 'supervisor');
   await sup.page.goto(sup.url('/console/match'));
   await sup.page.getByLabel('Why are you consulting this?').fill(`console e2e ${run}: review`);
-  await sup.page.getByLabel('Hashes, one a line').fill(`md5 ${createHash('md5').update('demo-b').digest('hex')}`);
+  // The reference image's PDQ hash: kr-knpa's demo entry (its md5 entry is withdrawn by the publishing test above).
+  await sup.page.getByLabel('Hashes, one a line').fill('pdq f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22');
   await sup.page.getByRole('button', { name: 'Match the hashes' }).click();
   await sup.page.getByTestId('match-input').waitFor();
+  assert.equal(await sup.page.getByTestId('hits').count(), 1, 'the supervisor sees the hit');
   assert.equal(await sup.page.getByRole('button', { name: 'Send' }).count(), 0);
+  assert.equal(await sup.page.getByRole('link', { name: /Start a request/ }).count(), 0);
   await sup.context.close();
   const op = await signIn(browser, 'fr-ofmin', 'operator');
   assert.equal((await op.page.goto(op.url('/console/match'))).status(), 403);

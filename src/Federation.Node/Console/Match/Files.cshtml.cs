@@ -1,4 +1,5 @@
 using Federation.Node.Audit;
+using Federation.Node.Hosting;
 using Federation.Node.Matching;
 using Federation.Node.Security;
 using Microsoft.AspNetCore.Antiforgery;
@@ -18,11 +19,14 @@ namespace Federation.Node.Console.Match;
 /// </summary>
 [Authorize(Policy = Policies.OfficerOrSupervisor)]
 [IgnoreAntiforgeryToken]
-public sealed class FilesModel(MatchService matcher, MatchingOptions options, IAntiforgery antiforgery, ConsoleNavigation navigation) : PageModel
+public sealed class FilesModel(MatchService matcher, MatchingOptions options, IAntiforgery antiforgery, ConsoleNavigation navigation, NodeSettingsMonitor settings) : PageModel
 {
     public MatchAnswer? Answer { get; private set; }
     public string? Error { get; private set; }
     public bool MaySendFeedback { get; private set; }
+    public bool MayStartRequest { get; private set; }
+
+    public MatchResults Results(MatchAnswer answer) => new(answer, MaySendFeedback, MayStartRequest, settings.Current.NodeId.Value);
 
     // No handler parameters (not even a CancellationToken): binding any would create MVC's form value provider,
     // which reads the whole form first.
@@ -32,6 +36,7 @@ public sealed class FilesModel(MatchService matcher, MatchingOptions options, IA
         if (string.IsNullOrEmpty(Request.Headers["X-CSRF-TOKEN"]) || !await antiforgery.IsRequestValidAsync(HttpContext))
             return BadRequest();
         MaySendFeedback = await navigation.MayAsync(User, Policies.Officer);
+        MayStartRequest = await navigation.MayAsync(User, IndexModel.NewRequestPolicy);
         if (Request.ContentLength > options.MaxUploadBytes) return Fail("upload-too-large", StatusCodes.Status413PayloadTooLarge);
         if (HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = options.MaxUploadBytes;

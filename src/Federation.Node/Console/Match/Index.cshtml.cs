@@ -1,6 +1,7 @@
 using Federation.Core.Matching;
 using Federation.Node.Audit;
 using Federation.Node.Feedback;
+using Federation.Node.Hosting;
 using Federation.Node.Matching;
 using Federation.Node.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -15,7 +16,7 @@ namespace Federation.Node.Console.Match;
 /// queried. Officers can send feedback on a hit (<see cref="FeedbackService"/>, as <c>POST /api/v1/feedback</c>).
 /// </summary>
 [Authorize(Policy = Policies.OfficerOrSupervisor)]
-public sealed class IndexModel(MatchService matcher, FeedbackService feedback, ConsoleNavigation navigation) : PageModel
+public sealed class IndexModel(MatchService matcher, FeedbackService feedback, ConsoleNavigation navigation, NodeSettingsMonitor settings) : PageModel
 {
     public static readonly MatchService.Channel Channel = new("POST", "/console/match");
 
@@ -23,15 +24,19 @@ public sealed class IndexModel(MatchService matcher, FeedbackService feedback, C
     public string? Error { get; private set; }
     public string? Sent { get; private set; }
     public bool MaySendFeedback { get; private set; }
+    public bool MayStartRequest { get; private set; }
+
+    /// <summary>The results partial's model, with what this person may do from a hit.</summary>
+    public MatchResults Results(MatchAnswer answer) => new(answer, MaySendFeedback, MayStartRequest, settings.Current.NodeId.Value);
 
     [BindProperty] public string? Justification { get; set; }
     [BindProperty] public string? Hashes { get; set; }
 
-    public async Task OnGetAsync() => MaySendFeedback = await navigation.MayAsync(User, Policies.Officer);
+    public Task OnGetAsync() => PermissionsAsync();
 
     public async Task<IActionResult> OnPostHashesAsync(CancellationToken ct)
     {
-        MaySendFeedback = await navigation.MayAsync(User, Policies.Officer);
+        await PermissionsAsync();
         if (ParseHashes(Hashes) is not { } inputs) return Fail("Match_HashesInvalid");
         try
         {
@@ -47,8 +52,8 @@ public sealed class IndexModel(MatchService matcher, FeedbackService feedback, C
     /// <summary>Feedback on a hit: officers only, like the API (the button is not shown to others).</summary>
     public async Task<IActionResult> OnPostFeedbackAsync(string origin, string listId, string signal, string value, string verdict, string? note, CancellationToken ct)
     {
-        if (!await navigation.MayAsync(User, Policies.Officer)) return Forbid();
-        MaySendFeedback = true;
+        await PermissionsAsync();
+        if (!MaySendFeedback) return Forbid();
         try
         {
             var sent = await feedback.SendAsync(new FeedbackService.Request(origin, listId, signal, value, verdict, note), User.Identity!.Name!, ct);
@@ -60,6 +65,20 @@ public sealed class IndexModel(MatchService matcher, FeedbackService feedback, C
         }
         return Page();
     }
+
+    /// <summary>
+    /// Feedback is the feedback API's policy; starting a request opens the New request page, so it is that page's
+    /// policy (the page checks it again).
+    /// </summary>
+    private async Task PermissionsAsync()
+    {
+        MaySendFeedback = await navigation.MayAsync(User, Policies.Officer);
+        MayStartRequest = await navigation.MayAsync(User, NewRequestPolicy);
+    }
+
+    /// <summary>The policy of <see cref="Requests.NewModel"/>, read from its attribute so the two cannot drift apart.</summary>
+    public static readonly string NewRequestPolicy =
+        ((AuthorizeAttribute)Attribute.GetCustomAttribute(typeof(Requests.NewModel), typeof(AuthorizeAttribute))!).Policy!;
 
     /// <summary>One hash a line: <c>sha256 &lt;hex&gt;</c>, <c>md5 &lt;hex&gt;</c>, <c>pdq &lt;hex&gt;</c> (or with ':'); a bare
     /// 32-digit value is MD5 and a bare 64-digit one SHA-256 (a PDQ hash must be named: it has 64 digits too).</summary>

@@ -7,6 +7,7 @@ using Federation.Node.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Federation.Node.Console.Requests;
 
@@ -14,6 +15,7 @@ namespace Federation.Node.Console.Requests;
 /// Draft a request (officers, as the request rules say). The form shows the fields the chosen profile, type and
 /// priority require (<see cref="ProcedureProfile.MissingFields"/> of an empty draft) and names, in plain language,
 /// those still missing before drafting; <see cref="RequestDesk"/> drafts it exactly as <c>POST /api/v1/requests</c>.
+/// Opened from a Match hit (<see cref="StartFrom"/>), it carries the hit's hash reference into the details.
 /// </summary>
 [Authorize(Policy = Policies.Officer)]
 public sealed class NewModel(RequestDesk desk, NodeSettingsMonitor settings) : PageModel
@@ -23,10 +25,13 @@ public sealed class NewModel(RequestDesk desk, NodeSettingsMonitor settings) : P
     [BindProperty(SupportsGet = true)] public string Priority { get; set; } = RequestFields.Json(Core.Requests.Priority.Normal);
     [BindProperty(SupportsGet = true)] public string? RequestedNode { get; set; }
     [BindProperty] public string? RequesterRef { get; set; }
+    /// <summary>Hash references (<see cref="HashRefText"/>) a Match hit attached; they stay through every step of the form.</summary>
+    [BindProperty(SupportsGet = true, Name = RequestFields.HashRefsField)] public List<string> HashRefs { get; set; } = [];
 
     public IReadOnlyList<string> Peers { get; private set; } = [];
     public IReadOnlyList<RequestFields.Field> Required { get; private set; } = [];
     public IReadOnlyList<string> Missing { get; private set; } = [];
+    public IReadOnlyList<HashReference> HashReferences { get; private set; } = [];
     public string? Error { get; private set; }
 
     public IActionResult OnGet() => Prepare() ? Page() : BadRequest();
@@ -66,11 +71,27 @@ public sealed class NewModel(RequestDesk desk, NodeSettingsMonitor settings) : P
         if (RequestFields.FromJsonOrNull<RequestType>(Type) is null || RequestFields.FromJsonOrNull<Core.Requests.Priority>(Priority) is null
             || !ProcedureProfiles.TryFind(Profile, out _))
             return false;
+        var refs = HashRefs.Select(t => HashRefText.TryParse(t, out var r) ? r : null).ToList();
+        if (refs.Contains(null)) return false;
+        HashReferences = [.. refs.OfType<HashReference>()];
         var (type, priority, profile) = Parsed();
-        var needed = profile.MissingFields(type, priority, new RequestDetails()).ToHashSet();
+        // Attached references count: a takedown that has them no longer asks for identifiers.
+        var needed = profile.MissingFields(type, priority, new RequestDetails { HashRefs = HashReferences.Count > 0 ? HashReferences : null }).ToHashSet();
         Required = [.. RequestFields.Details.Where(f => needed.Contains(f.Name))];
         return true;
     }
+
+    /// <summary>
+    /// The New request page for a hit: to the hit's origin agency, takedown assistance by default (the officer may change
+    /// the type and profile on the form), with the entry's reference attached. Only the reference goes in the link.
+    /// </summary>
+    public static string StartFrom(Matching.MatchAnswer.Hit hit) => QueryHelpers.AddQueryString(ConsoleSetup.PathPrefix + "/requests/new", new Dictionary<string, string?>
+    {
+        ["type"] = RequestFields.Json(RequestType.TakedownAssist),
+        ["profile"] = ProcedureProfiles.TakedownAssistance.Code,
+        ["requestedNode"] = hit.Origin,
+        [RequestFields.HashRefsField] = HashRefText.Format(new HashReference($"{hit.Origin}/{hit.ListId}", hit.ReleaseVersion, hit.Signal, hit.Value)),
+    });
 
     private (RequestType, Core.Requests.Priority, ProcedureProfile) Parsed() =>
         (RequestFields.FromJson<RequestType>(Type), RequestFields.FromJson<Core.Requests.Priority>(Priority), ProcedureProfiles.Find(Profile));

@@ -101,8 +101,15 @@ public static class RequestFields
                     break;
             }
         }
+        // Hash references come from a Match hit (hidden fields, one reference each), not typed: the New page refuses
+        // the form outright when one does not parse, so none is dropped here silently.
+        var refs = form[HashRefsField].Select(t => HashRefText.TryParse(t, out var r) ? r : null).OfType<HashReference>().ToList();
+        if (refs.Count > 0) json[HashRefsField] = JsonSerializer.SerializeToNode(refs, RequestJson.Options);
         return json;
     }
+
+    /// <summary>The API's name of <see cref="RequestDetails.HashRefs"/>, also the form field of each reference.</summary>
+    public const string HashRefsField = "hashRefs";
 
     /// <summary>An action's body from its form fields.</summary>
     public static JsonObject ActionJson(string action, IFormCollection form)
