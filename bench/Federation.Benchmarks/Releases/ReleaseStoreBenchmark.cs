@@ -5,6 +5,7 @@ using Federation.Core.Releases;
 using Federation.Node.Lists;
 using Federation.Node.Storage;
 using Npgsql;
+using static Federation.Benchmarks.BenchSql;
 
 namespace Federation.Benchmarks.Releases;
 
@@ -94,17 +95,5 @@ public static class ReleaseStoreBenchmark
         using var output = new MemoryStream();
         await ReleasePacker.PackAsync(header, Changes(), output);
         return output.ToArray();
-    }
-
-    private static async Task Exec(NpgsqlDataSource db, string sql)
-    {
-        await using var cmd = db.CreateCommand(sql);
-        await cmd.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<string> Scalar(NpgsqlDataSource db, string sql)
-    {
-        await using var cmd = db.CreateCommand(sql);
-        return (await cmd.ExecuteScalarAsync())?.ToString() ?? "";
     }
 }

@@ -14,6 +14,7 @@ using Federation.Benchmarks.Releases;
 using Federation.Node.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using static Federation.Benchmarks.BenchSql;
 
 namespace Federation.Benchmarks.Sync;
 
@@ -146,16 +147,4 @@ public static class SyncBenchmark
     private static double Median(List<double> values) => values.Count == 0 ? double.NaN : values.Order().ElementAt(values.Count / 2);
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-    private static async Task Exec(NpgsqlDataSource db, string sql)
-    {
-        await using var cmd = db.CreateCommand(sql);
-        await cmd.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<string> Scalar(NpgsqlDataSource db, string sql)
-    {
-        await using var cmd = db.CreateCommand(sql);
-        return (await cmd.ExecuteScalarAsync())?.ToString() ?? "";
-    }
 }
