@@ -1,13 +1,12 @@
 using System.IO.Compression;
 using System.Net;
-using System.Text.RegularExpressions;
 using Federation.Node.Tests.Support;
 
 namespace Federation.Node.Tests;
 
 /// <summary>The console's audit screen exports the signed history as a zip that <c>fedaudit verify</c> accepts, and
 /// only for an auditor who stated why (the export is itself a consultation).</summary>
-public sealed partial class ConsoleAuditBundleTests : IAsyncLifetime
+public sealed class ConsoleAuditBundleTests : IAsyncLifetime
 {
     private readonly TestNode _kr = new("kr-knpa") { Customize = LedgerEvents.FastCheckpoints };
 
@@ -66,15 +65,5 @@ public sealed partial class ConsoleAuditBundleTests : IAsyncLifetime
     private static FormUrlEncodedContent Form(string token, string justification) =>
         new(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["Justification"] = justification });
 
-    private static async Task<string> TokenAsync(HttpClient client, string path = "console/audit")
-    {
-        using var page = await client.GetAsync(path);
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        var match = CsrfMeta().Match(await page.Content.ReadAsStringAsync());
-        Assert.True(match.Success, "the page carries no antiforgery token");
-        return match.Groups[1].Value;
-    }
-
-    [GeneratedRegex("<meta name=\"csrf-token\" content=\"([^\"]+)\">")]
-    private static partial Regex CsrfMeta();
+    private static Task<string> TokenAsync(HttpClient client, string page = "console/audit") => ConsoleForms.TokenAsync(client, page);
 }

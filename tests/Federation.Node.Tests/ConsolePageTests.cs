@@ -160,7 +160,7 @@ public sealed partial class ConsolePageTests(ConsolePageTests.OneNode node) : IC
         Assert.Contains("data-testid=\"hash-ref\"", page, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"identifiers\"", page, StringComparison.Ordinal); // the reference says what to look for
 
-        var token = CsrfMeta().Match(page).Groups[1].Value;
+        var token = ConsoleForms.TokenIn(page);
         using var drafted = await officer.PostAsync(href, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = token, ["type"] = "takedown-assist", ["profile"] = "TAKEDOWN", ["priority"] = "normal",
@@ -249,16 +249,5 @@ public sealed partial class ConsolePageTests(ConsolePageTests.OneNode node) : IC
         return new FormUrlEncodedContent(fields);
     }
 
-    /// <summary>The antiforgery request token the page gives this person (its cookie stays in the client).</summary>
-    private static async Task<string> TokenAsync(HttpClient client, string page)
-    {
-        using var response = await client.GetAsync(page);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var match = CsrfMeta().Match(await response.Content.ReadAsStringAsync());
-        Assert.True(match.Success, "the page carries no antiforgery token");
-        return match.Groups[1].Value;
-    }
-
-    [GeneratedRegex("<meta name=\"csrf-token\" content=\"([^\"]+)\">")]
-    private static partial Regex CsrfMeta();
+    private static Task<string> TokenAsync(HttpClient client, string page) => ConsoleForms.TokenAsync(client, page);
 }

@@ -15,9 +15,10 @@ namespace Federation.Auditor.Verify;
 /// </summary>
 internal sealed class EnvelopeAudit(TrustDirectory trust, string blobs)
 {
-    // The envelope kinds a log entry may carry; the descriptor has its own check.
-    private static readonly HashSet<string> Kinds =
-        [FederationOids.HashListRelease, FederationOids.CaseMessage, FederationOids.Receipt, FederationOids.Feedback, FederationOids.Message, FederationOids.CaseStep];
+    // Any envelope kind of ours but the descriptor (which has its own check): every kind has its own content type
+    // under our arc, and the verifier then holds the envelope to that type, so a new kind needs no change here.
+    private static bool IsLoggedKind(string contentType) =>
+        contentType.StartsWith(FederationOids.Arc + ".1.", StringComparison.Ordinal) && contentType != FederationOids.NodeDescriptor;
 
     public void Check(AuditEntry entry, byte[] signedContentSha256, string where)
     {
@@ -43,8 +44,8 @@ internal sealed class EnvelopeAudit(TrustDirectory trust, string blobs)
         {
             throw new AuditFailure(where, $"a CMS SignedData in blob {envelope.Blob}", e.Message);
         }
-        if (!Kinds.Contains(contentType))
-            throw new AuditFailure(where, "an envelope of a kind a log entry carries (release, message, case message, case step, receipt, feedback)", $"content type {contentType}");
+        if (!IsLoggedKind(contentType))
+            throw new AuditFailure(where, "an envelope of a kind a log entry carries (a federation content type other than the descriptor)", $"content type {contentType}");
 
         var expected = Convert.ToHexStringLower(signedContentSha256);
         var content = detached ? ReadBlob(expected, where, "signed content") : null;

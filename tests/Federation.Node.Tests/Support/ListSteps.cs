@@ -58,21 +58,18 @@ public static class ListSteps
         return rows;
     }
 
-    public static async Task<long> ScalarAsync(TestNode node, string sql, params object[] args)
-    {
-        await using var conn = new NpgsqlConnection(node.OwnerConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public static async Task<long> ScalarAsync(TestNode node, string sql, params object[] args) =>
+        Convert.ToInt64(await ScalarObjectAsync(node, sql, args), System.Globalization.CultureInfo.InvariantCulture);
 
-    public static async Task<string> ScalarTextAsync(TestNode node, string sql, params object[] args)
+    public static async Task<string> ScalarTextAsync(TestNode node, string sql, params object[] args) =>
+        (string)(await ScalarObjectAsync(node, sql, args))!;
+
+    private static async Task<object?> ScalarObjectAsync(TestNode node, string sql, object[] args)
     {
         await using var conn = new NpgsqlConnection(node.OwnerConnectionString);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand(sql, conn);
         foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
-        return (string)(await cmd.ExecuteScalarAsync())!;
+        return await cmd.ExecuteScalarAsync();
     }
 }
