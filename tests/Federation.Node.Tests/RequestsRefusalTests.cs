@@ -200,6 +200,28 @@ public sealed class RequestsRefusalTests(TwoNodes nodes) : IClassFixture<TwoNode
         Assert.Equal(CaseStepReceiver.SequenceConflict, (await ReceiveAsync(Fr, "kr-knpa", Sign("kr-knpa", conflicting)))?.Reason);
     }
 
+    [Fact]
+    public async Task A_backdated_step_that_would_displace_history_its_own_node_already_built_on_is_refused()
+    {
+        var caseRef = await SentPreservationAsync();
+        var kr = NodeId.Parse("kr-knpa");
+        var delivered = (await GetAsync(Fr, "case-handler", caseRef)).History.Last(h => h.Seq is not null);
+        var acknowledged = (await ActAsync(Fr, "case-handler", caseRef, "acknowledge", new { responderRef = "FR-1" })).History[^1];
+        var builtOn = new CaseStepDocument(1, caseRef, acknowledged.Seq + 1, acknowledged.DocumentSha256,
+            new Actor(kr, "urn:federation:person:kr-knpa:supervisor", CaseRole.Supervisor), acknowledged.At.AddSeconds(1), new Withdraw("Not needed"));
+        Assert.Null(await ReceiveAsync(Fr, "kr-knpa", Sign("kr-knpa", builtOn), commit: true));
+
+        // kr-knpa now claims an earlier step in the acknowledgement's place, after building on the acknowledgement itself.
+        var backdated = new CaseStepDocument(1, caseRef, acknowledged.Seq, delivered.DocumentSha256,
+            new Actor(kr, "urn:federation:person:kr-knpa:supervisor", CaseRole.Supervisor), acknowledged.At.AddMinutes(-1), new Withdraw("Earlier, really"));
+
+        var refusal = await ReceiveAsync(Fr, "kr-knpa", Sign("kr-knpa", backdated));
+
+        Assert.Equal(CaseStepReceiver.SequenceConflict, refusal?.Reason);
+        Assert.Contains("already built on", refusal!.Value.Detail);
+        Assert.Equal(RequestState.Withdrawn, (await GetAsync(Fr, "case-handler", caseRef)).Case.State);
+    }
+
     private static byte[] Sign(string node, CaseStepDocument doc)
     {
         using var cert = PemFiles.LoadWithKey(Repo.CertsDev(node, "node-signing.crt"), Repo.CertsDev(node, "node-signing.key"));

@@ -32,8 +32,12 @@ public sealed class CaseJournal(NodeSettingsMonitor settings, MessageSender send
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Takes a step on this node. Throws <see cref="RequestRefused"/> when a rule forbids it; nothing is written then.</summary>
-    public async Task<Taken> TakeAsync(Scope scope, RequestFile? file, RequestStep step, Actor actor, DateTimeOffset at, CancellationToken ct)
+    /// <summary>
+    /// Takes a step on this node. Throws <see cref="RequestRefused"/> when a rule forbids it; nothing is written then.
+    /// <paramref name="reissues"/> names the superseded step this one takes again (<see cref="CaseStepReceiver"/>).
+    /// </summary>
+    public async Task<Taken> TakeAsync(Scope scope, RequestFile? file, RequestStep step, Actor actor, DateTimeOffset at, CancellationToken ct,
+        string? reissues = null)
     {
         var current = file?.ReadCase();
         var decision = RequestRules.Take(current, step, actor, at);
@@ -41,11 +45,11 @@ public sealed class CaseJournal(NodeSettingsMonitor settings, MessageSender send
         var next = decision.Next!;
         var shared = step.IsShared(current);
         var seq = shared ? (file?.SharedSeq ?? 0) + 1 : (int?)null;
-        var doc = new CaseStepDocument(CaseStepDocument.CurrentVersion, next.Case, seq, shared ? file?.LastSharedSha256 : null, actor, at, step);
+        var doc = new CaseStepDocument(CaseStepDocument.CurrentVersion, next.Case, seq, shared ? file?.LastSharedSha256 : null, actor, at, step, reissues);
         var utf8 = doc.ToUtf8();
         var envelope = new EnvelopeSigner(settings.Current.SigningCertificate, time).SignAttached(FederationOids.CaseStep, utf8);
         var sha = CaseStepDocument.Sha256Hex(utf8);
-        var written = await RecordAsync(scope, next, doc, sha, envelope, "local", file, ct);
+        var written = await RecordAsync(scope, next, doc, sha, envelope, RequestStepRecorded.Local, file, ct);
         if (shared)
         {
             var body = JsonSerializer.SerializeToElement(new RequestMessageBody(Convert.ToBase64String(envelope)));
@@ -53,34 +57,56 @@ public sealed class CaseJournal(NodeSettingsMonitor settings, MessageSender send
                 new OutgoingMessage(RequestMessaging.Kind, RequestMessaging.StepType, [next.Peer(settings.Current.NodeId)], body, MessageLifetime,
                     $"{next.Case}/{seq}"), ct);
         }
-        return new Taken(next, written);
+        return new Taken(next, written, sha);
     }
 
     /// <summary>Applies a peer's step that <see cref="CaseStepReceiver"/> verified and sequenced.</summary>
     internal Task<RequestFile> RecordReceivedAsync(Scope scope, RequestFile? file, RequestCase next, CaseStepDocument doc, string sha, byte[] envelope, CancellationToken ct) =>
-        RecordAsync(scope, next, doc, sha, envelope, "peer", file, ct);
+        RecordAsync(scope, next, doc, sha, envelope, RequestStepRecorded.FromPeer, file, ct);
+
+    /// <summary>
+    /// Records a peer's step that lost its place to <paramref name="supersededBy"/>: kept in the history, marked superseded,
+    /// without changing the case. Both nodes then hold every step either of them signed.
+    /// </summary>
+    internal async Task RecordSupersededAsync(Scope scope, CaseStepDocument doc, string sha, byte[] envelope, string supersededBy, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        Append(scope, doc, sha, await PutEnvelopeAsync(scope, envelope, ct), RequestStepRecorded.FromPeer);
+        Supersede(scope, doc.Case, doc.Seq, sha, supersededBy, now, "the peer's step");
+    }
+
+    /// <summary>Marks a recorded step superseded (see <see cref="RequestStepSuperseded"/>).</summary>
+    internal static void Supersede(Scope scope, CaseRef caseRef, int? seq, string sha, string supersededBy, DateTimeOffset now, string outcome) =>
+        scope.Session.Events.Append(RequestFile.Stream(caseRef), new RequestStepSuperseded(caseRef.Value, seq, sha, supersededBy, now, outcome));
 
     private async Task<RequestFile> RecordAsync(Scope scope, RequestCase next, CaseStepDocument doc, string sha, byte[] envelope, string via, RequestFile? file,
         CancellationToken ct)
     {
-        var s = settings.Current;
-        var self = s.NodeId;
-        var envelopeSha = ContentDigest.Of(envelope).Hex;
-        await Blobs.PutAsync(scope.Connection, scope.Transaction, s.Schema, envelopeSha, MessageHandler.MediaType, envelope, ct);
+        var envelopeSha = await PutEnvelopeAsync(scope, envelope, ct);
         var seq = doc.Seq ?? file?.SharedSeq ?? 0;
         var last = doc.Seq is null ? file?.LastSharedSha256 : sha;
-        scope.Session.Events.Append(RequestFile.Stream(next.Case), new RequestStepRecorded(next.Case.Value, doc.Seq, doc.Step.Action, doc.Actor.Node.Value,
-            doc.Actor.Person, RequestJson.Name(doc.Actor.Role), doc.At, sha, envelopeSha, doc.Actor.Node.Value, via));
-        var written = RequestFile.For(next, self, seq, last, time.GetUtcNow());
+        Append(scope, doc, sha, envelopeSha, via);
+        var written = RequestFile.For(next, settings.Current.NodeId, seq, last, time.GetUtcNow());
         scope.Session.Store(written);
         // Resolved late: escalation itself writes through this journal (expiry).
         services.GetRequiredService<RequestEscalation>().Schedule(file?.ReadCase(), next);
         return written;
     }
+
+    private async Task<string> PutEnvelopeAsync(Scope scope, byte[] envelope, CancellationToken ct)
+    {
+        var envelopeSha = ContentDigest.Of(envelope).Hex;
+        await Blobs.PutAsync(scope.Connection, scope.Transaction, settings.Current.Schema, envelopeSha, MessageHandler.MediaType, envelope, ct);
+        return envelopeSha;
+    }
+
+    private static void Append(Scope scope, CaseStepDocument doc, string sha, string envelopeSha, string via) =>
+        scope.Session.Events.Append(RequestFile.Stream(doc.Case), new RequestStepRecorded(doc.Case.Value, doc.Seq, doc.Step.Action, doc.Actor.Node.Value,
+            doc.Actor.Person, RequestJson.Name(doc.Actor.Role), doc.At, sha, envelopeSha, doc.Actor.Node.Value, via, doc.Reissues));
 }
 
-/// <summary>A step taken: the case after it and the file as written (the session holds it until the caller commits).</summary>
-public sealed record Taken(RequestCase Case, RequestFile File);
+/// <summary>A step taken: the case after it, the file as written (the session holds it until the caller commits) and the step's document digest.</summary>
+public sealed record Taken(RequestCase Case, RequestFile File, string DocumentSha256);
 
 /// <summary>The body of a "request" message: the case step's own signed envelope, so it verifies on its own, whatever carried it.</summary>
 public sealed record RequestMessageBody(string Envelope);

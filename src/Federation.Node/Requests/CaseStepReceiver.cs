@@ -67,68 +67,130 @@ public sealed class CaseStepReceiver(CaseJournal journal, TimeProvider clock) : 
 
         await CaseJournal.LockAsync(scope, doc.Case, ct);
         var file = await scope.Session.LoadAsync<RequestFile>(doc.Case.Value, ct);
-        return await ApplyOneAsync(scope, settings, peer, file, doc, envelope, now, ct);
+        return (await ApplyOneAsync(scope, settings, peer, file, doc, envelope, now, ct)).Refusal;
     }
 
-    private async Task<ItemRefusal?> ApplyOneAsync(CaseJournal.Scope scope, NodeSettings settings, PeerSettings peer, RequestFile? file,
-        CaseStepDocument doc, byte[] envelope, DateTimeOffset now, CancellationToken ct)
+    private async Task<(ItemRefusal? Refusal, RequestFile? File)> ApplyOneAsync(CaseJournal.Scope scope, NodeSettings settings, PeerSettings peer,
+        RequestFile? file, CaseStepDocument doc, byte[] envelope, DateTimeOffset now, CancellationToken ct)
     {
         var sha = CaseStepDocument.Sha256Hex(doc.ToUtf8());
         if (file is null)
         {
-            if (doc.Step is not Send send) return new(UnknownCase, $"this node holds no case {doc.Case}; only a 'send' opens one");
+            if (doc.Step is not Send send) return (new(UnknownCase, $"this node holds no case {doc.Case}; only a 'send' opens one"), null);
             if (send.Request.RequestedNode != settings.NodeId)
-                return new(RequestRuleCodes.NotParty, $"case {doc.Case} is addressed to {send.Request.RequestedNode}, not to {settings.NodeId}");
+                return (new(RequestRuleCodes.NotParty, $"case {doc.Case} is addressed to {send.Request.RequestedNode}, not to {settings.NodeId}"), null);
             if (send.Request.Case != doc.Case || doc.Seq != 1 || doc.Previous is not null)
-                return new(SequenceConflict, "a case opens with step 1, the send of that same case");
+                return (new(SequenceConflict, "a case opens with step 1, the send of that same case"), null);
+            return await ApplyInOrderAsync(scope, settings, peer, null, doc, sha, envelope, now, ct);
         }
-        else
+
+        var held = file.ReadCase();
+        if (held.SideOf(peer.NodeId) is null)
+            return (new(RequestRuleCodes.NotParty, $"{peer.NodeId} is not party to case {doc.Case} ({held.RequestingNode} asks {held.RequestedNode})"), file);
+        var history = await CaseHistory.LoadAsync(scope, settings.Schema, doc.Case, ct);
+        if (history.Holds(sha)) return (null, file); // a duplicate: already recorded
+        if (doc.Previous is null) return (new(SequenceConflict, $"step {doc.Seq} of {doc.Case} names no predecessor; only the send does"), file);
+        if (history.SupersededBy(doc.Previous) is { } winner)
         {
-            var held = file.ReadCase();
-            if (held.SideOf(peer.NodeId) is null)
-                return new(RequestRuleCodes.NotParty, $"{peer.NodeId} is not party to case {doc.Case} ({held.RequestingNode} asks {held.RequestedNode})");
-            if (doc.Seq <= file.SharedSeq)
-                return await IsRecordedAsync(scope, doc.Case, sha, ct)
-                    ? null // a duplicate: already applied
-                    : new(SequenceConflict, $"step {doc.Seq} of {doc.Case} is already held with other content");
-            if (doc.Seq > file.SharedSeq + 1)
-            {
-                // Out of order: keep it until its predecessor arrives (pull or push will bring it).
-                scope.Session.Store(new HeldCaseStep(HeldCaseStep.Key(doc.Case.Value, doc.Seq!.Value), doc.Case.Value, doc.Seq.Value, peer.NodeId.Value, envelope, now));
-                return null;
-            }
-            if (doc.Previous != file.LastSharedSha256)
-                return new(SequenceConflict, $"step {doc.Seq} of {doc.Case} follows {doc.Previous ?? "nothing"}, but this node's step {file.SharedSeq} is {file.LastSharedSha256}");
+            // Built on a step that lost its place, it loses with it; its node takes it again on top of the winner.
+            await journal.RecordSupersededAsync(scope, doc, sha, envelope, winner, now, ct);
+            return (null, await ReleaseHeldAsync(scope, settings, peer, file, sha, now, ct));
         }
+        if (doc.Seq == file.SharedSeq + 1 && doc.Previous == file.LastSharedSha256)
+            return await ApplyInOrderAsync(scope, settings, peer, file, doc, sha, envelope, now, ct);
+        if (history.SharedAt(doc.Seq!.Value) is { } rival && doc.Previous == history.SharedAt(doc.Seq.Value - 1)?.DocumentSha256)
+            return await CrossedAsync(scope, settings, peer, file, history, rival, doc, sha, envelope, now, ct);
+        if (!history.Holds(doc.Previous))
+        {
+            // Its predecessor has not arrived: keep it until it does (pull or push will bring it).
+            scope.Session.Store(new HeldCaseStep(HeldCaseStep.Key(doc.Case.Value, doc.Previous), doc.Case.Value, doc.Seq.Value, doc.Previous,
+                peer.NodeId.Value, envelope, now));
+            return (null, file);
+        }
+        return (new(SequenceConflict, $"step {doc.Seq} of {doc.Case} follows {doc.Previous}, which is not step {doc.Seq - 1} of this node's history"), file);
+    }
 
+    /// <summary>The next step of the shared history, as expected: checked by the rules and recorded.</summary>
+    private async Task<(ItemRefusal?, RequestFile?)> ApplyInOrderAsync(CaseJournal.Scope scope, NodeSettings settings, PeerSettings peer, RequestFile? file,
+        CaseStepDocument doc, string sha, byte[] envelope, DateTimeOffset now, CancellationToken ct)
+    {
         var decision = RequestRules.Take(file?.ReadCase(), doc.Step, doc.Actor, doc.At);
-        if (!decision.Allowed) return new(decision.Violation!.Rule, decision.Violation.Detail);
+        if (!decision.Allowed) return (new(decision.Violation!.Rule, decision.Violation.Detail), file);
         var written = await journal.RecordReceivedAsync(scope, file, decision.Next!, doc, sha, envelope, ct);
-
         if (doc.Step is Send)
         {
             // The legal clock starts at the receipt: this reception's time, as the push receipt states it (µs, as PostgreSQL keeps it).
             var receivedAt = new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
             written = (await journal.TakeAsync(scope, written, new Deliver(receivedAt), Actor.System(settings.NodeId), receivedAt, ct)).File;
         }
-        return await ApplyHeldAsync(scope, settings, peer, written, now, ct);
+        return (null, await ReleaseHeldAsync(scope, settings, peer, written, sha, now, ct));
     }
 
-    private async Task<ItemRefusal?> ApplyHeldAsync(CaseJournal.Scope scope, NodeSettings settings, PeerSettings peer, RequestFile file, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// The peer's step and this node's step <paramref name="rival"/> claim the same place: both were taken on the same
+    /// history before either side saw the other's. The one that <see cref="CaseStepDocument.Precedes"/> the other keeps the
+    /// place, on both nodes alike. If ours loses, it and every step this node took after it are superseded, the case is
+    /// rebuilt from the steps before it, the peer's step applied, and ours taken again on top, each only if the rules still
+    /// allow it (a withdrawal crossing an acceptance is still possible after it; an acceptance crossing a withdrawal is not).
+    /// </summary>
+    private async Task<(ItemRefusal?, RequestFile?)> CrossedAsync(CaseJournal.Scope scope, NodeSettings settings, PeerSettings peer, RequestFile file,
+        CaseHistory history, RequestStepRecorded rival, CaseStepDocument doc, string sha, byte[] envelope, DateTimeOffset now, CancellationToken ct)
     {
-        var key = HeldCaseStep.Key(file.Id, file.SharedSeq + 1);
-        var next = await scope.Session.LoadAsync<HeldCaseStep>(key, ct);
-        if (next is null) return null;
+        if (rival.Via != RequestStepRecorded.Local)
+            return (new(SequenceConflict, $"{peer.NodeId} signed two different steps {doc.Seq} of {doc.Case}: {rival.DocumentSha256} and {sha}"), file);
+        var rivalDoc = await history.DocumentAsync(rival, ct);
+        if (CaseStepDocument.Precedes(rivalDoc, rival.DocumentSha256, doc, sha))
+        {
+            await journal.RecordSupersededAsync(scope, doc, sha, envelope, rival.DocumentSha256, now, ct);
+            return (null, await ReleaseHeldAsync(scope, settings, peer, file, sha, now, ct));
+        }
+
+        var ours = history.Steps.SkipWhile(s => !ReferenceEquals(s, rival)).Where(history.Counts).ToList();
+        // An honest peer never builds on a step of ours that its own step displaces: it would have had to hold ours first.
+        if (ours.Any(s => s.Via != RequestStepRecorded.Local))
+            return (new(SequenceConflict, $"{peer.NodeId} already built on step {rival.Seq} of {doc.Case}, which its step {sha} now claims to displace"), file);
+        var (before, seq, last) = await history.ReplayBeforeAsync(rival, ct);
+        var decision = RequestRules.Take(before, doc.Step, doc.Actor, doc.At);
+        if (!decision.Allowed) return (new(decision.Violation!.Rule, decision.Violation.Detail), file);
+
+        var written = await journal.RecordReceivedAsync(scope, RequestFile.For(before, settings.NodeId, seq, last, now), decision.Next!, doc, sha, envelope, ct);
+        written = await ReleaseHeldAsync(scope, settings, peer, written, sha, now, ct);
+        foreach (var step in ours)
+        {
+            var mine = await history.DocumentAsync(step, ct);
+            string outcome;
+            try
+            {
+                var retaken = await journal.TakeAsync(scope, written, mine.Step, mine.Actor, now, ct, reissues: step.DocumentSha256);
+                written = retaken.File;
+                outcome = "reissued as " + retaken.DocumentSha256;
+            }
+            catch (RequestRefused refused)
+            {
+                outcome = $"dropped: {refused.Rule}: {refused.Detail}";
+            }
+            CaseJournal.Supersede(scope, doc.Case, step.Seq, step.DocumentSha256, sha, now, outcome);
+        }
+        return (null, written);
+    }
+
+    /// <summary>
+    /// Applies the peer's step that was held waiting for <paramref name="recordedSha"/>, now that it is recorded. A held step
+    /// the rules now refuse is dropped (and stays out of the history): it was checked when held, and the step that released
+    /// it was valid on its own.
+    /// </summary>
+    private async Task<RequestFile> ReleaseHeldAsync(CaseJournal.Scope scope, NodeSettings settings, PeerSettings peer, RequestFile file, string recordedSha,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var key = HeldCaseStep.Key(file.Id, recordedSha);
+        var held = await scope.Session.LoadAsync<HeldCaseStep>(key, ct);
+        if (held is null) return file;
         scope.Session.Delete<HeldCaseStep>(key);
-        var check = _verifier.VerifyAttached(next.Envelope, new EnvelopePolicy(FederationOids.CaseStep, peer.NodeId, peer.Anchor));
+        var check = _verifier.VerifyAttached(held.Envelope, new EnvelopePolicy(FederationOids.CaseStep, peer.NodeId, peer.Anchor));
         check.Signer?.Dispose();
-        // A held step that no longer applies is dropped, not fatal to the step that arrived: it was checked when held.
-        if (!check.Accepted) return null;
-        var doc = CaseStepDocument.Parse(check.Content.Span);
-        // Likewise a held step the rules now refuse is dropped (and stays out of the history): the step that arrived
-        // and released it was valid on its own.
-        await ApplyOneAsync(scope, settings, peer, file, doc, next.Envelope, now, ct);
-        return null;
+        if (!check.Accepted) return file;
+        var (_, after) = await ApplyOneAsync(scope, settings, peer, file, CaseStepDocument.Parse(check.Content.Span), held.Envelope, now, ct);
+        return after ?? file;
     }
 
     /// <summary>A peer's signed overdue reminder: recorded in the case's history, for a case both hold.</summary>
@@ -144,11 +206,5 @@ public sealed class CaseStepReceiver(CaseJournal journal, TimeProvider clock) : 
         reception.Session.Events.Append(RequestFile.Stream(caseRef),
             new RequestEscalated(caseRef.Value, "reminder-received", reminder.DueAt, reception.Now, [reception.Peer.NodeId.ToUri()]));
         return null;
-    }
-
-    private static async Task<bool> IsRecordedAsync(CaseJournal.Scope scope, CaseRef caseRef, string sha, CancellationToken ct)
-    {
-        var events = await scope.Session.Events.FetchStreamAsync(RequestFile.Stream(caseRef), token: ct);
-        return events.Select(e => e.Data).OfType<RequestStepRecorded>().Any(r => r.DocumentSha256 == sha);
     }
 }

@@ -26,8 +26,12 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
     /// <summary>A case with its due time and its signed history as this node holds it.</summary>
     public sealed record RequestView(RequestCase Case, string Box, DateTimeOffset? DueAt, bool Overdue, IReadOnlyList<HistoryEntry> History);
 
-    /// <summary>One signed step: its shared sequence number (none for steps that stayed here), who, when, and its document's SHA-256.</summary>
-    public sealed record HistoryEntry(int? Seq, string Action, string Node, string Person, string Role, DateTimeOffset At, string DocumentSha256, string Via);
+    /// <summary>
+    /// One signed step: its shared sequence number (none for steps that stayed here), who, when, and its document's SHA-256;
+    /// <see cref="SupersededBy"/> when a crossing step of the peer took its place, <see cref="Reissues"/> when it takes again a step that was.
+    /// </summary>
+    public sealed record HistoryEntry(int? Seq, string Action, string Node, string Person, string Role, DateTimeOffset At, string DocumentSha256, string Via,
+        string? SupersededBy = null, string? Reissues = null);
 
     /// <summary>A line of the inbox or outbox.</summary>
     public sealed record RequestSummary(string CaseRef, string Box, string Peer, string State, string Type, string Priority, DateTimeOffset? DueAt, bool Overdue, DateTimeOffset Updated);
@@ -117,8 +121,10 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
     private async Task<RequestView> ViewAsync(IQuerySession session, RequestFile file, CancellationToken ct)
     {
         var events = await session.Events.FetchStreamAsync(RequestFile.Stream(CaseRef.Parse(file.Id)), token: ct);
+        var superseded = events.Select(e => e.Data).OfType<RequestStepSuperseded>().ToDictionary(s => s.DocumentSha256, s => s.SupersededBy);
         var history = events.Select(e => e.Data).OfType<RequestStepRecorded>()
-            .Select(r => new HistoryEntry(r.Seq, r.Action, r.Node, r.Person, r.Role, r.At, r.DocumentSha256, r.Via)).ToList();
+            .Select(r => new HistoryEntry(r.Seq, r.Action, r.Node, r.Person, r.Role, r.At, r.DocumentSha256, r.Via,
+                superseded.GetValueOrDefault(r.DocumentSha256), r.Reissues)).ToList();
         return new RequestView(file.ReadCase(), file.Box, file.DueAt, file.DueAt <= time.GetUtcNow(), history);
     }
 

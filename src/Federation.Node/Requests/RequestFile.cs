@@ -27,21 +27,34 @@ public sealed record RequestFile(
 
 /// <summary>
 /// One step of a case, signed: the node's attached CMS envelope over the <see cref="CaseStepDocument"/> (which names
-/// the acting person), stored as the blob <see cref="EnvelopeSha256"/> and signed by <see cref="SignedBy"/>. <see cref="Seq"/> is the step's place in the shared history, null for steps that stay on this
-/// node. <see cref="Via"/> says whether this node took the step ("local") or received it from the peer ("peer").
+/// the acting person), stored as the blob <see cref="EnvelopeSha256"/> and signed by <see cref="SignedBy"/>. <see cref="Seq"/> is
+/// the step's place in the shared history, null for steps that stay on this node. <see cref="Via"/> says whether this node
+/// took the step ("local") or received it from the peer ("peer"). <see cref="Reissues"/> is the digest of the superseded
+/// step this one takes again, as its signed document says.
 /// </summary>
 public sealed record RequestStepRecorded(
     string Case, int? Seq, string Action, string Node, string Person, string Role, DateTimeOffset At, string DocumentSha256, string EnvelopeSha256,
-    string SignedBy, string Via) : Ledger.IEnvelopeEvent
+    string SignedBy, string Via, string? Reissues = null) : Ledger.IEnvelopeEvent
 {
+    public const string Local = "local";
+    public const string FromPeer = "peer";
+
     ReadOnlyMemory<byte> Ledger.IEnvelopeEvent.SignedContentSha256 => Convert.FromHexString(DocumentSha256);
     string Ledger.IEnvelopeEvent.EnvelopeBlobSha256 => EnvelopeSha256;
 }
 
-/// <summary>A peer's step that arrived before its predecessor; applied as soon as the predecessor is.</summary>
-public sealed record HeldCaseStep(string Id, string Case, int Seq, string From, byte[] Envelope, DateTimeOffset HeldAt)
+/// <summary>
+/// A recorded step no longer counts: the peer's step <see cref="SupersededBy"/> took its place in the shared history
+/// (the two crossed, and that one precedes it — <see cref="CaseStepDocument.Precedes"/>), or it came after a step that did.
+/// The step stays in the history, marked; the log is append-only. On the node that took it, <see cref="Outcome"/> says
+/// whether it was taken again on top of the winner ("reissued as …") or the rules no longer allowed it ("dropped: …").
+/// </summary>
+public sealed record RequestStepSuperseded(string Case, int? Seq, string DocumentSha256, string SupersededBy, DateTimeOffset At, string Outcome);
+
+/// <summary>A peer's step that arrived before its predecessor (<see cref="Previous"/>); applied as soon as the predecessor is recorded.</summary>
+public sealed record HeldCaseStep(string Id, string Case, int Seq, string Previous, string From, byte[] Envelope, DateTimeOffset HeldAt)
 {
-    public static string Key(string caseRef, int seq) => $"{caseRef}#{seq}";
+    public static string Key(string caseRef, string previousSha256) => $"{caseRef}#{previousSha256}";
 }
 
 /// <summary>The peer was sent a signed reminder that a case is overdue (and the node's own people were told).</summary>

@@ -12,6 +12,7 @@ public static class RequestsSetup
         opts.Schema.For<HeldCaseStep>().Identity(h => h.Id);
         opts.Events.AddEventType<RequestStepRecorded>();
         opts.Events.AddEventType<RequestEscalated>();
+        opts.Events.AddEventType<RequestStepSuperseded>();
     }
 
     public static IServiceCollection AddRequests(this IServiceCollection services)

@@ -22,7 +22,20 @@ public static class Blobs
 
     public static async Task<Blob?> GetAsync(NpgsqlDataSource db, string schema, string sha256, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"SELECT media_type, content FROM {schema}.blobs WHERE sha256 = $1");
+        await using var cmd = db.CreateCommand();
+        return await ReadAsync(cmd, schema, sha256, ct);
+    }
+
+    /// <summary>Reads a blob inside the caller's transaction, so blobs it stored itself are seen.</summary>
+    public static async Task<Blob?> GetAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string schema, string sha256, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand { Connection = conn, Transaction = tx };
+        return await ReadAsync(cmd, schema, sha256, ct);
+    }
+
+    private static async Task<Blob?> ReadAsync(NpgsqlCommand cmd, string schema, string sha256, CancellationToken ct)
+    {
+        cmd.CommandText = $"SELECT media_type, content FROM {schema}.blobs WHERE sha256 = $1";
         cmd.Parameters.Add(new NpgsqlParameter { Value = sha256 });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? new Blob(reader.GetString(0), (byte[])reader[1]) : null;

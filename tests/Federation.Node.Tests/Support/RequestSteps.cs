@@ -74,15 +74,20 @@ public static class RequestSteps
         {
             var a = await from.Services.GetRequiredService<OutboxDelivery>().DeliverAsync(NodeId.Parse(to.NodeId), force: true, CancellationToken.None);
             var b = await to.Services.GetRequiredService<OutboxDelivery>().DeliverAsync(NodeId.Parse(from.NodeId), force: true, CancellationToken.None);
-            Assert.Null(a.LastError);
-            Assert.Null(b.LastError);
+            Assert.True(a.LastError is null, $"{from.NodeId} to {to.NodeId}: {a.LastError}");
+            Assert.True(b.LastError is null, $"{to.NodeId} to {from.NodeId}: {b.LastError}");
             if (a.Delivered == 0 && b.Delivered == 0) return;
         }
     }
 
-    /// <summary>The shared history as both sides must hold it: sequence, action, who, when and the signed document's digest.</summary>
+    /// <summary>
+    /// The shared history as both sides must hold it: sequence, action, who, when, the signed document's digest, and which
+    /// step superseded it or which it reissues. Each node lists steps in the order it recorded them, which differs when steps
+    /// crossed; the shared order is by sequence number, the step that counts before the ones it superseded.
+    /// </summary>
     public static IReadOnlyList<string> SharedHistory(RequestDesk.RequestView view) =>
-        [.. view.History.Where(h => h.Seq is not null).Select(h => $"{h.Seq} {h.Action} {h.Node} {h.Person} {h.Role} {h.At:O} {h.DocumentSha256}")];
+        [.. view.History.Where(h => h.Seq is not null).OrderBy(h => h.Seq).ThenBy(h => h.SupersededBy is not null).ThenBy(h => h.DocumentSha256, StringComparer.Ordinal)
+            .Select(h => $"{h.Seq} {h.Action} {h.Node} {h.Person} {h.Role} {h.At:O} {h.DocumentSha256} superseded-by:{h.SupersededBy} reissues:{h.Reissues}")];
 
     public static string SharedState(RequestDesk.RequestView view) => JsonSerializer.Serialize(view.Case.SharedView(), RequestJson.Options);
 }

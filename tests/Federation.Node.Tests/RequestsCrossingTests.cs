@@ -1,0 +1,126 @@
+using Federation.Core.Requests;
+using Federation.Node.Requests;
+using Federation.Node.Tests.Support;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using static Federation.Node.Tests.Support.RequestSteps;
+
+namespace Federation.Node.Tests;
+
+/// <summary>
+/// Both sides act on a case before either has seen the other's step (the pump is off in tests, so nothing travels until
+/// <see cref="RequestSteps.PushAsync"/>): the two steps claim the same place in the shared history. Whatever the order of
+/// delivery, both nodes must end with the same case and the same history, the losing step kept and marked superseded.
+/// </summary>
+public sealed class RequestsCrossingTests(TwoNodes nodes) : IClassFixture<TwoNodes>
+{
+    private TestNode Kr => nodes.Kr;
+    private TestNode Fr => nodes.Fr;
+
+    private async Task<CaseRef> AcknowledgedPreservationAsync()
+    {
+        var caseRef = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;
+        await ActAsync(Kr, "officer", caseRef, "submit");
+        await ActAsync(Kr, "supervisor", caseRef, "approve");
+        await ActAsync(Kr, "officer", caseRef, "send");
+        await PushAsync(Kr, Fr);
+        await ActAsync(Fr, "case-handler", caseRef, "acknowledge", new { responderRef = "FR-OFMIN-2026-91" });
+        await PushAsync(Fr, Kr);
+        return caseRef;
+    }
+
+    private async Task<(RequestDesk.RequestView Kr, RequestDesk.RequestView Fr)> BothAsync(CaseRef caseRef)
+    {
+        var kr = await GetAsync(Kr, "officer", caseRef);
+        var fr = await GetAsync(Fr, "case-handler", caseRef);
+        Assert.Equal(SharedState(kr), SharedState(fr));
+        Assert.Equal(SharedHistory(kr), SharedHistory(fr));
+        return (kr, fr);
+    }
+
+    [Fact]
+    public async Task A_withdrawal_crossing_an_acceptance_counts_on_both_nodes_and_the_later_acceptance_is_dropped()
+    {
+        var caseRef = await AcknowledgedPreservationAsync();
+        var withdrawal = (await ActAsync(Kr, "supervisor", caseRef, "withdraw", new { reason = "Suspect identified otherwise" })).History[^1];
+        var acceptance = (await ActAsync(Fr, "case-handler", caseRef, "accept")).History[^1];
+        Assert.Equal(withdrawal.Seq, acceptance.Seq); // both claim the same place
+
+        // kr-knpa's withdrawal reaches fr-ofmin first: it is the earlier step, so fr-ofmin sets its acceptance aside and
+        // applies it; then the acceptance reaches kr-knpa, which keeps its withdrawal and records the acceptance as superseded.
+        await PushAsync(Kr, Fr);
+
+        var (kr, fr) = await BothAsync(caseRef);
+        Assert.Equal(RequestState.Withdrawn, kr.Case.State);
+        Assert.Null(kr.Case.Conditions);
+        var superseded = Assert.Single(fr.History, h => h.SupersededBy is not null);
+        Assert.Equal((acceptance.DocumentSha256, withdrawal.DocumentSha256), (superseded.DocumentSha256, superseded.SupersededBy));
+        // An acceptance is not possible on a withdrawn case, so fr-ofmin does not take it again.
+        Assert.DoesNotContain(fr.History, h => h.Reissues is not null);
+        Assert.Equal(withdrawal.Seq, fr.History.Where(h => h.Seq is not null).Max(h => h.Seq));
+        Assert.Null(fr.DueAt); // the clock stopped with the withdrawal
+        Assert.Equal("dropped", (await SupersededOutcomeAsync(Fr, caseRef, acceptance.DocumentSha256)).Split(':')[0]);
+    }
+
+    [Fact]
+    public async Task An_acceptance_crossing_a_withdrawal_and_a_closure_wins_and_both_are_taken_again_on_top_of_it()
+    {
+        var caseRef = await AcknowledgedPreservationAsync();
+        var acceptance = (await ActAsync(Fr, "case-handler", caseRef, "accept", new { conditions = "Use for this investigation only" })).History[^1];
+        var withdrawal = (await ActAsync(Kr, "supervisor", caseRef, "withdraw", new { reason = "Suspect identified otherwise" })).History[^1];
+        var closure = (await ActAsync(Kr, "officer", caseRef, "close", new { reason = "Withdrawn" })).History[^1];
+
+        // The acceptance reaches kr-knpa first: it precedes the withdrawal, so kr-knpa sets aside its withdrawal and the
+        // closure built on it, applies the acceptance and takes both again on top. Then fr-ofmin receives all four:
+        // the withdrawal loses to its acceptance, the closure loses with the withdrawal, and the two retaken steps apply.
+        await PushAsync(Fr, Kr);
+
+        var (kr, fr) = await BothAsync(caseRef);
+        Assert.Equal(RequestState.Closed, kr.Case.State);
+        Assert.Equal("Use for this investigation only", kr.Case.Conditions); // the acceptance counts
+        foreach (var view in new[] { kr, fr })
+        {
+            Assert.Equal([withdrawal.DocumentSha256, closure.DocumentSha256],
+                view.History.Where(h => h.SupersededBy == acceptance.DocumentSha256).Select(h => h.DocumentSha256));
+            var retaken = view.History.Where(h => h.Reissues is not null).ToList();
+            Assert.Equal([(withdrawal.Seq + 1, "withdraw", withdrawal.DocumentSha256), (withdrawal.Seq + 2, "close", closure.DocumentSha256)],
+                retaken.Select(h => (h.Seq, h.Action, h.Reissues!)));
+            Assert.All(retaken, h => Assert.Null(h.SupersededBy));
+            Assert.Equal(withdrawal.Person, retaken[0].Person); // taken again in the name of the person who acted
+        }
+        Assert.StartsWith("reissued as ", await SupersededOutcomeAsync(Kr, caseRef, withdrawal.DocumentSha256));
+
+        // Nothing is left pending: the next push has nothing to deliver either way, and a later step applies normally.
+        await PushAsync(Kr, Fr);
+        Assert.Equal(SharedHistory(kr), SharedHistory(await GetAsync(Fr, "case-handler", caseRef)));
+    }
+
+    [Fact]
+    public async Task A_withdrawal_sent_right_after_the_request_crosses_the_delivery_and_both_nodes_end_withdrawn_without_a_clock()
+    {
+        var caseRef = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;
+        await ActAsync(Kr, "officer", caseRef, "submit");
+        await ActAsync(Kr, "supervisor", caseRef, "approve");
+        await ActAsync(Kr, "officer", caseRef, "send");
+        await ActAsync(Kr, "supervisor", caseRef, "withdraw", new { reason = "Sent to the wrong agency" });
+
+        // fr-ofmin opens the case from the send and delivers it (step 2, at reception), then gets the earlier withdrawal, also step 2.
+        await PushAsync(Kr, Fr);
+
+        var (kr, fr) = await BothAsync(caseRef);
+        Assert.Equal(RequestState.Withdrawn, fr.Case.State);
+        Assert.Null(fr.Case.DeliveredAt);
+        Assert.Null(fr.Case.Clock);
+        var delivery = Assert.Single(kr.History, h => h.Action == "deliver");
+        Assert.NotNull(delivery.SupersededBy);
+        Assert.Equal("peer", delivery.Via);
+    }
+
+    /// <summary>What the node that took a superseded step did with it, as recorded in the case's stream.</summary>
+    private static async Task<string> SupersededOutcomeAsync(TestNode node, CaseRef caseRef, string sha)
+    {
+        await using var session = node.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var events = await session.Events.FetchStreamAsync(RequestFile.Stream(caseRef));
+        return events.Select(e => e.Data).OfType<RequestStepSuperseded>().Single(s => s.DocumentSha256 == sha).Outcome;
+    }
+}
