@@ -90,9 +90,14 @@ public sealed class RequestsCrossingTests(TwoNodes nodes) : IClassFixture<TwoNod
         }
         Assert.StartsWith("reissued as ", await SupersededOutcomeAsync(Kr, caseRef, withdrawal.DocumentSha256));
 
-        // Nothing is left pending: the next push has nothing to deliver either way, and a later step applies normally.
-        await PushAsync(Kr, Fr);
-        Assert.Equal(SharedHistory(kr), SharedHistory(await GetAsync(Fr, "case-handler", caseRef)));
+        // The case handler sees, on the console's timeline, which steps no longer count and what replaced them.
+        using var handler = Clients.DevPerson("fr-ofmin", "case-handler", Fr);
+        var token = await ConsoleForms.TokenAsync(handler, $"console/requests/{caseRef}");
+        using var page = await handler.PostAsync($"console/requests/{caseRef}?handler=View",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["justification"] = "crossing test" }));
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Equal(2, html.Split("data-testid=\"superseded\"").Length - 1);
+        Assert.Contains(acceptance.DocumentSha256, html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class CaseJournal(NodeSettingsMonitor settings, MessageSender send
             var body = JsonSerializer.SerializeToElement(new RequestMessageBody(Convert.ToBase64String(envelope)));
             await sender.SendAsync(scope.Connection, scope.Transaction,
                 new OutgoingMessage(RequestMessaging.Kind, RequestMessaging.StepType, [next.Peer(settings.Current.NodeId)], body, MessageLifetime,
-                    $"{next.Case}/{seq}"), ct);
+                    $"{next.Case}/{seq}/{sha[..16]}"), ct);
         }
         return new Taken(next, written, sha);
     }
