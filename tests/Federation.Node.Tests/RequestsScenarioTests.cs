@@ -113,6 +113,25 @@ public sealed class RequestsScenarioTests(TwoNodes nodes) : IClassFixture<TwoNod
         Assert.DoesNotContain(outbox!, s => s.CaseRef == caseRef.Value);
         using var bad = await handler.GetAsync("api/v1/requests?box=spam");
         Assert.Equal("request-box-invalid", await ProblemReason.Of(bad, HttpStatusCode.BadRequest));
+
+        // A second case whose clock stopped (withdrawn): the whole inbox comes sorted by PostgreSQL — running clocks
+        // soonest due first, then the rest newest first — and cut at the limit.
+        var stopped = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;
+        await ActAsync(Kr, "officer", stopped, "submit");
+        await ActAsync(Kr, "supervisor", stopped, "approve");
+        await ActAsync(Kr, "officer", stopped, "send");
+        await ActAsync(Kr, "supervisor", stopped, "withdraw", new { reason = "Not needed" });
+        await PushAsync(Kr, Fr);
+        var all = (await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<List<Federation.Node.Requests.RequestDesk.RequestSummary>>(
+            handler, "api/v1/requests?box=inbox", RequestJson.Options))!;
+        Assert.Contains(all, s => s.CaseRef == caseRef.Value && s.DueAt is not null);
+        Assert.Contains(all, s => s.CaseRef == stopped.Value && s.DueAt is null);
+        Assert.Equal(all.OrderBy(s => s.DueAt ?? DateTimeOffset.MaxValue).ThenByDescending(s => s.Updated).Select(s => s.CaseRef), all.Select(s => s.CaseRef));
+        var first = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<List<Federation.Node.Requests.RequestDesk.RequestSummary>>(
+            handler, "api/v1/requests?box=inbox&limit=1", RequestJson.Options);
+        Assert.Equal([all[0].CaseRef], first!.Select(s => s.CaseRef));
+        using var tooMany = await handler.GetAsync("api/v1/requests?box=inbox&limit=100000");
+        Assert.Equal("request-limit-invalid", await ProblemReason.Of(tooMany, HttpStatusCode.BadRequest));
     }
 
     [Fact]

@@ -36,8 +36,12 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
     /// <summary>A line of the inbox or outbox.</summary>
     public sealed record RequestSummary(string CaseRef, string Box, string Peer, string State, string Type, string Priority, DateTimeOffset? DueAt, bool Overdue, DateTimeOffset Updated);
 
-    /// <summary>Filters of the inbox and outbox; all optional.</summary>
-    public sealed record RequestQuery(string? Box = null, string? State = null, string? Peer = null, string? Type = null, string? Priority = null, bool? Overdue = null);
+    /// <summary>Filters of the inbox and outbox, all optional, and how many lines at most (<see cref="MaxLimit"/>).</summary>
+    public sealed record RequestQuery(string? Box = null, string? State = null, string? Peer = null, string? Type = null, string? Priority = null, bool? Overdue = null,
+        int Limit = DefaultLimit);
+
+    public const int DefaultLimit = 200;
+    public const int MaxLimit = 1000;
 
     /// <summary>Actions a person takes through <see cref="ActAsync"/>; deliver and expire are the node's own.</summary>
     public static readonly IReadOnlySet<string> PersonActions = RequestRules.Table.Select(r => r.Action).Where(a => a is not ("deliver" or "expire")).ToHashSet();
@@ -99,9 +103,9 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
         if (q.Priority is { } priority) query = query.Where(f => f.Priority == priority);
         if (q.Overdue == true) query = query.Where(f => f.DueAt != null && f.DueAt <= now);
         if (q.Overdue == false) query = query.Where(f => f.DueAt == null || f.DueAt > now);
-        var files = await query.ToListAsync(ct);
-        return files.OrderBy(f => f.DueAt ?? DateTimeOffset.MaxValue).ThenByDescending(f => f.Updated)
-            .Select(f => new RequestSummary(f.Id, f.Box, f.Peer, f.State, f.Type, f.Priority, f.DueAt, f.DueAt <= now, f.Updated)).ToList();
+        // Sorted and cut in PostgreSQL (ascending puts cases without a running clock last): a busy inbox is never read whole.
+        var files = await query.OrderBy(f => f.DueAt).ThenByDescending(f => f.Updated).Take(Math.Clamp(q.Limit, 1, MaxLimit)).ToListAsync(ct);
+        return files.Select(f => new RequestSummary(f.Id, f.Box, f.Peer, f.State, f.Type, f.Priority, f.DueAt, f.DueAt <= now, f.Updated)).ToList();
     }
 
     private async Task<RequestView> WriteAsync(CaseRef caseRef, Func<CaseJournal.Scope, RequestFile?, Task<Taken>> take, CancellationToken ct)

@@ -21,7 +21,7 @@ public static class RequestsApi
             .Produces<RequestDesk.RequestView>(201).ProducesProblem(403).ProducesProblem(422)
             .WithSummary("Draft a request (officer). Body: type, profile (legal basis), priority, requestedNode, requesterRef, details, links.");
         api.MapGet("/", List).Produces<IReadOnlyList<RequestDesk.RequestSummary>>()
-            .WithSummary("Inbox (box=inbox: requests to this node) or outbox (box=outbox), filtered by state, peer, type, priority and overdue, soonest due first.");
+            .WithSummary("Inbox (box=inbox: requests to this node) or outbox (box=outbox), filtered by state, peer, type, priority and overdue, soonest due first (cases without a running clock last, newest first); at most `limit` lines (default 200, 1–1000).");
         api.MapGet("/{caseRef}", Get).RequireJustification().Produces<RequestDesk.RequestView>().ProducesProblem(404)
             .WithSummary("A case with its signed history. A consultation: X-Justification header required, recorded in the access log.");
         api.MapPost("/{caseRef}/actions/{action}", Act).Accepts<JsonObject>("application/json")
@@ -64,10 +64,14 @@ public static class RequestsApi
         }
     }
 
-    private static async Task<IResult> List(RequestDesk desk, string? box, string? state, string? peer, string? type, string? priority, bool? overdue, CancellationToken ct)
+    private static async Task<IResult> List(RequestDesk desk, string? box, string? state, string? peer, string? type, string? priority, bool? overdue, int? limit,
+        CancellationToken ct)
     {
         if (box is not (null or RequestFile.Inbox or RequestFile.Outbox)) return Problems.Result(400, "request-box-invalid", "box is inbox or outbox");
-        return TypedResults.Json(await desk.ListAsync(new RequestDesk.RequestQuery(box, state, peer, type, priority, overdue), ct), RequestJson.Options);
+        if (limit is < 1 or > RequestDesk.MaxLimit)
+            return Problems.Result(400, "request-limit-invalid", $"limit is between 1 and {RequestDesk.MaxLimit} (default {RequestDesk.DefaultLimit})");
+        return TypedResults.Json(await desk.ListAsync(new RequestDesk.RequestQuery(box, state, peer, type, priority, overdue, limit ?? RequestDesk.DefaultLimit), ct),
+            RequestJson.Options);
     }
 
     private static async Task<IResult> Get(string caseRef, RequestDesk desk, CancellationToken ct)
