@@ -141,6 +141,33 @@ public sealed partial class ConsolePageTests(ConsolePageTests.OneNode node) : IC
     }
 
     [Fact]
+    public async Task An_auditor_is_offered_only_the_audit_note_and_the_note_shows_on_the_case()
+    {
+        var caseRef = (await RequestSteps.DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", RequestSteps.Preservation)).Case.Case;
+        await RequestSteps.ActAsync(Kr, "officer", caseRef, "submit");
+
+        using var auditor = Clients.DevPerson("kr-knpa", "auditor", Kr);
+        var token = await TokenAsync(auditor, $"console/requests/{caseRef}");
+        using var opened = await auditor.PostAsync($"console/requests/{caseRef}?handler=View",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["justification"] = "annual review" }));
+        var page = await opened.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+        Assert.Equal(["audit-note"], ActionValue().Matches(page).Select(m => m.Groups[1].Value));
+        var visit = VisitField().Match(page).Groups[1].Value;
+
+        using var noted = await auditor.PostAsync($"console/requests/{caseRef}?handler=Act", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["visit"] = visit, ["action"] = "audit-note", ["finding"] = "Review date missing from the file",
+        }));
+        Assert.Equal(HttpStatusCode.OK, noted.StatusCode);
+        Assert.Contains("Review date missing from the file", await noted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(RequestState.InReview, (await RequestSteps.GetAsync(Kr, "officer", caseRef)).Case.State);
+    }
+
+    [GeneratedRegex("name=\"action\" value=\"([^\"]+)\"")]
+    private static partial Regex ActionValue();
+
+    [Fact]
     public async Task An_officer_starts_a_takedown_request_from_a_hit_and_the_draft_carries_the_hash_reference()
     {
         var value = await PeerEntryOnKrAsync("hit-request");

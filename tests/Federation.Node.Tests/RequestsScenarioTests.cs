@@ -135,6 +135,44 @@ public sealed class RequestsScenarioTests(TwoNodes nodes) : IClassFixture<TwoNod
     }
 
     [Fact]
+    public async Task An_auditor_attaches_a_signed_note_that_changes_nothing_and_stays_on_its_node_and_no_one_else_may()
+    {
+        var draft = await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation);
+        var caseRef = draft.Case.Case;
+        await ActAsync(Kr, "officer", caseRef, "submit");
+        await ActAsync(Kr, "supervisor", caseRef, "approve");
+        await ActAsync(Kr, "officer", caseRef, "send");
+        await PushAsync(Kr, Fr);
+
+        using var auditor = Clients.DevPerson("kr-knpa", "auditor", Kr);
+        using var noted = await auditor.PostAsync($"api/v1/requests/{caseRef}/audit-notes",
+            System.Net.Http.Json.JsonContent.Create(new { finding = "Sent without a stated necessity" }));
+        Assert.Equal(HttpStatusCode.OK, noted.StatusCode);
+        var view = await GetAsync(Kr, "officer", caseRef);
+        var finding = Assert.Single(view.Case.AuditFindings!);
+        Assert.Equal(("urn:federation:person:kr-knpa:auditor", "Sent without a stated necessity"), (finding.Auditor, finding.Finding));
+        var note = view.History[^1];
+        Assert.Equal(("audit-note", null, "auditor"), (note.Action, note.Seq, note.Role)); // signed, recorded, not shared
+        Assert.Equal(RequestState.Delivered, view.Case.State);
+
+        await PushAsync(Kr, Fr);
+        var fr = await GetAsync(Fr, "case-handler", caseRef);
+        Assert.Null(fr.Case.AuditFindings);
+        Assert.DoesNotContain(fr.History, h => h.Action == "audit-note");
+        Assert.Equal(SharedState(view), SharedState(fr));
+
+        // An auditor takes no step; nobody else writes audit notes; a note says what was found.
+        using (var withdraw = await TryActAsync(Kr, "auditor", caseRef, "withdraw", new { reason = "audit" }))
+            Assert.Equal(RequestRuleCodes.Role, await ProblemReason.Of(withdraw, HttpStatusCode.Forbidden));
+        using var officer = Clients.DevPerson("kr-knpa", "officer", Kr);
+        using (var byOfficer = await officer.PostAsync($"api/v1/requests/{caseRef}/audit-notes", System.Net.Http.Json.JsonContent.Create(new { finding = "fine" })))
+            Assert.Equal(RequestRuleCodes.Role, await ProblemReason.Of(byOfficer, HttpStatusCode.Forbidden));
+        using (var empty = await auditor.PostAsync($"api/v1/requests/{caseRef}/audit-notes", System.Net.Http.Json.JsonContent.Create(new { finding = " " })))
+            Assert.Equal(RequestRuleCodes.ReasonRequired, await ProblemReason.Of(empty, HttpStatusCode.UnprocessableEntity));
+        Assert.Single((await GetAsync(Kr, "officer", caseRef)).Case.AuditFindings!);
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_every_route_and_action_body()
     {
         using var officer = Clients.DevPerson("kr-knpa", "officer", Kr);
@@ -144,6 +182,7 @@ public sealed class RequestsScenarioTests(TwoNodes nodes) : IClassFixture<TwoNod
         Assert.Contains("/api/v1/requests/{caseRef}/actions/{action}", document);
         Assert.Contains("/api/v1/requests/{caseRef}", document);
         foreach (var action in Federation.Node.Requests.RequestDesk.PersonActions) Assert.Contains(action, document);
+        Assert.Contains("/api/v1/requests/{caseRef}/audit-notes", document);
         Assert.Contains("responderRef", document);
     }
 }

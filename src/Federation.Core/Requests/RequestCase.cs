@@ -49,6 +49,8 @@ public sealed record RequestCase
     public DraftingRecord? Drafting { get; init; }
     /// <summary>Local to the requested node: a refusal waiting for a supervisor's co-signature.</summary>
     public PendingRefusal? PendingRefusal { get; init; }
+    /// <summary>Local to each node: its auditors' signed findings on the case, oldest first.</summary>
+    public IReadOnlyList<AuditFinding>? AuditFindings { get; init; }
 
     [JsonIgnore]
     public bool ValidationPending => ValidationDue is not null && ValidatedBy is null;
@@ -59,7 +61,7 @@ public sealed record RequestCase
     public NodeId Peer(NodeId self) => self == RequestingNode ? RequestedNode : RequestingNode;
 
     /// <summary>The part of the case both nodes hold identically.</summary>
-    public RequestCase SharedView() => this with { Drafting = null, PendingRefusal = null };
+    public RequestCase SharedView() => this with { Drafting = null, PendingRefusal = null, AuditFindings = null };
 
     public SentRequest ToSent() => new(Case, Type, Profile, Priority, RequestingNode, RequestedNode, RequesterRef, Version, Details, Links,
         ApprovedBy ?? "", ValidatedBy, ValidationDue);
@@ -130,6 +132,7 @@ public sealed record RequestCase
             Withdraw w => this with { State = RequestState.Withdrawn, LastReason = w.Reason, Clock = Clock?.Stop(at), PendingRefusal = null },
             Close c => this with { State = RequestState.Closed, LastReason = c.Reason, Clock = Clock?.Stop(at) },
             Expire => this with { State = RequestState.Expired },
+            AuditNote note => this with { AuditFindings = [.. AuditFindings ?? [], new AuditFinding(actor.Person, at, note.Finding)] },
             _ => throw new InvalidOperationException($"{step.Action} does not apply to an open case"),
         };
     }
@@ -149,6 +152,9 @@ public sealed record RequestCase
 
 /// <summary>Who drafted and who edited a request: none of them may approve or validate it.</summary>
 public sealed record DraftingRecord(string DraftedBy, IReadOnlyList<string> Authors);
+
+/// <summary>An auditor's note on a case: who, when, what.</summary>
+public sealed record AuditFinding(string Auditor, DateTimeOffset At, string Finding);
 
 /// <summary>A refusal proposed by a case handler, waiting for a supervisor.</summary>
 public sealed record PendingRefusal(RefusalGround Ground, string Reasons, string ProposedBy);

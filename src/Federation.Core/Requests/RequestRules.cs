@@ -76,6 +76,12 @@ public static class RequestRules
 
         var side = current.SideOf(actor.Node);
         if (side is null) return new(NotParty, $"{actor.Node} is not party to case {current.Case} ({current.RequestingNode} asks {current.RequestedNode})");
+        if (step is AuditNote note)
+        {
+            // Not a transition: either side's auditors, in any state, and only they.
+            if (actor.Role != CaseRole.Auditor) return new(Role, $"'audit-note' needs the role auditor, not {Name(actor.Role)}");
+            return string.IsNullOrWhiteSpace(note.Finding) ? new(ReasonRequired, "an audit note needs its finding") : null;
+        }
         var rule = Rules[step.Action];
         if (side != rule.Side) return new(WrongSide, $"'{step.Action}' is taken by the {Name(rule.Side)} node, {(rule.Side == CaseSide.Requesting ? current.RequestingNode : current.RequestedNode)}");
         if (!rule.Roles.Contains(actor.Role))

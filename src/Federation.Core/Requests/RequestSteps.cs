@@ -32,6 +32,7 @@ namespace Federation.Core.Requests;
 [JsonDerivedType(typeof(Withdraw), "withdraw")]
 [JsonDerivedType(typeof(Close), "close")]
 [JsonDerivedType(typeof(Expire), "expire")]
+[JsonDerivedType(typeof(AuditNote), "audit-note")]
 public abstract record RequestStep
 {
     /// <summary>The action's name, as in the route and the JSON discriminator.</summary>
@@ -123,6 +124,16 @@ public sealed record Close(string Reason) : RequestStep { [JsonIgnore] public ov
 
 /// <summary>The preservation period ran out with no extension; taken by the requested node itself.</summary>
 public sealed record Expire : RequestStep { [JsonIgnore] public override string Action => "expire"; }
+
+/// <summary>
+/// An auditor's finding on a case (domain/requests.md §6.5: auditors never transition, they attach signed notes). Not a
+/// transition: the state does not change. It stays on the auditor's node, like a draft: the peer's auditors keep their own.
+/// </summary>
+public sealed record AuditNote(string Finding) : RequestStep
+{
+    [JsonIgnore] public override string Action => "audit-note";
+    public override bool IsShared(RequestCase? current) => false;
+}
 
 /// <summary>The approved version as sent: everything the requested node needs to open its copy of the case.</summary>
 public sealed record SentRequest(CaseRef Case, RequestType Type, string Profile, Priority Priority, NodeId RequestingNode, NodeId RequestedNode,

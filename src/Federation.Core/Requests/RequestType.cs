@@ -43,6 +43,8 @@ public enum CaseRole
     [JsonStringEnumMemberName("validator")] Validator,
     [JsonStringEnumMemberName("case-handler")] CaseHandler,
     [JsonStringEnumMemberName("duty-officer")] DutyOfficer,
+    /// <summary>A data-protection officer or inspector: never takes a transition, may attach signed audit notes.</summary>
+    [JsonStringEnumMemberName("auditor")] Auditor,
     /// <summary>The node itself: delivery, expiry, reminders.</summary>
     [JsonStringEnumMemberName("system")] System,
 }

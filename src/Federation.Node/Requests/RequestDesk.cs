@@ -83,6 +83,21 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
         }, ct);
     }
 
+    /// <summary>
+    /// An auditor's signed finding on a case (not a transition; it stays on this node). Auditors alone may write one;
+    /// the rules refuse anyone else, naming the role.
+    /// </summary>
+    public async Task<RequestView> NoteAsync(Person person, CaseRef caseRef, string finding, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var actor = ActorFor(person, "audit-note");
+        return await WriteAsync(caseRef, async (scope, file) =>
+        {
+            if (file is null) throw new RequestRefused(404, CaseStepReceiver.UnknownCase, $"this node holds no case {caseRef}");
+            return await journal.TakeAsync(scope, file, new AuditNote(finding ?? ""), actor, now, ct);
+        }, ct);
+    }
+
     public async Task<RequestView?> GetAsync(CaseRef caseRef, CancellationToken ct)
     {
         await using var session = store.QuerySession();
@@ -156,8 +171,13 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
     {
         var theirs = person.Roles.Select(CaseRoleOf).OfType<CaseRole>().ToList();
         if (theirs.Count == 0)
-            throw new RequestRefused(403, RequestRuleCodes.Role, $"{person.Uri} holds no role that takes part in requests (officer, supervisor, validator, case-handler, duty-officer)");
-        var admitted = action == "draft" ? [CaseRole.Officer] : RequestRules.Table.Single(r => r.Action == action).Roles;
+            throw new RequestRefused(403, RequestRuleCodes.Role, $"{person.Uri} holds no role that takes part in requests (officer, supervisor, validator, case-handler, duty-officer, auditor)");
+        var admitted = action switch
+        {
+            "draft" => [CaseRole.Officer],
+            "audit-note" => [CaseRole.Auditor],
+            _ => RequestRules.Table.Single(r => r.Action == action).Roles,
+        };
         var role = theirs.FirstOrDefault(admitted.Contains, theirs[0]);
         return new Actor(settings.Current.NodeId, person.Uri, role);
     }
@@ -169,6 +189,7 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
         Roles.Validator => CaseRole.Validator,
         Roles.CaseHandler => CaseRole.CaseHandler,
         Roles.DutyOfficer => CaseRole.DutyOfficer,
+        Roles.Auditor => CaseRole.Auditor,
         _ => null,
     };
 }

@@ -28,7 +28,13 @@ public static class RequestsApi
             .Produces<RequestDesk.RequestView>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422)
             .WithSummary("Take one step in a case; the action names the transition and the body carries what it needs.")
             .WithDescription(ActionsDescription);
+        api.MapPost("/{caseRef}/audit-notes", Note).Accepts<AuditNoteBody>("application/json")
+            .Produces<RequestDesk.RequestView>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(422)
+            .WithSummary("Attach an auditor's signed finding to a case (auditor only; not a transition, the state does not change; stays on this node). Body: {finding}.");
     }
+
+    /// <summary>The body of <c>POST /api/v1/requests/{caseRef}/audit-notes</c>.</summary>
+    public sealed record AuditNoteBody(string Finding);
 
     /// <summary>Each action's body, as the OpenAPI document states it (docs/requests.md has the same table).</summary>
     public const string ActionsDescription = """
@@ -72,6 +78,19 @@ public static class RequestsApi
             return Problems.Result(400, "request-limit-invalid", $"limit is between 1 and {RequestDesk.MaxLimit} (default {RequestDesk.DefaultLimit})");
         return TypedResults.Json(await desk.ListAsync(new RequestDesk.RequestQuery(box, state, peer, type, priority, overdue, limit ?? RequestDesk.DefaultLimit), ct),
             RequestJson.Options);
+    }
+
+    private static async Task<IResult> Note(string caseRef, AuditNoteBody body, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct)
+    {
+        if (!CaseRef.TryParse(caseRef, out var parsed)) return Problems.Result(400, "request-case-ref-invalid", $"'{caseRef}' is not a case reference");
+        try
+        {
+            return TypedResults.Json(await desk.NoteAsync(PersonOf(user), parsed, body.Finding, ct), RequestJson.Options);
+        }
+        catch (RequestRefused e)
+        {
+            return Problems.Result(e.Status, e.Rule, "the audit note was refused", e.Detail);
+        }
     }
 
     private static async Task<IResult> Get(string caseRef, RequestDesk desk, CancellationToken ct)

@@ -51,7 +51,8 @@ public sealed class CaseModel(RequestDesk desk, ConsultationVisits visits, NodeS
         {
             try
             {
-                await desk.ActAsync(PersonOf(User), parsed, action, RequestFields.ActionJson(action, Request.Form), ct);
+                if (action == AuditNoteAction) await desk.NoteAsync(PersonOf(User), parsed, Request.Form["finding"].ToString().Trim(), ct);
+                else await desk.ActAsync(PersonOf(User), parsed, action, RequestFields.ActionJson(action, Request.Form), ct);
                 Done = action;
             }
             catch (RequestRefused e)
@@ -67,15 +68,20 @@ public sealed class CaseModel(RequestDesk desk, ConsultationVisits visits, NodeS
         return Page();
     }
 
-    /// <summary>The actions whose side, roles and starting states admit this person now.</summary>
+    /// <summary>An auditor's note: offered beside the actions, though it is not a transition.</summary>
+    public const string AuditNoteAction = "audit-note";
+
+    /// <summary>The actions whose side, roles and starting states admit this person now; for auditors, the audit note.</summary>
     public static IReadOnlyList<string> ActionsFor(RequestCase c, ClaimsPrincipal user, Core.Identity.NodeId self)
     {
         var side = c.SideOf(self);
         var roles = user.FindAll(ClaimTypes.Role).Select(r => r.Value).Select(r => RequestFields.FromJsonOrNull<CaseRole>(r)).OfType<CaseRole>().ToHashSet();
-        return RequestRules.Table
+        var actions = RequestRules.Table
             .Where(r => RequestDesk.PersonActions.Contains(r.Action) && r.Action != "edit")
             .Where(r => r.Side == side && r.Roles.Any(roles.Contains) && r.From.Contains(c.State))
             .Select(r => r.Action).ToList();
+        if (roles.Contains(CaseRole.Auditor)) actions.Add(AuditNoteAction);
+        return actions;
     }
 
     private static RequestDesk.Person PersonOf(ClaimsPrincipal user) => new(

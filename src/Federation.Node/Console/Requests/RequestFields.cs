@@ -45,6 +45,7 @@ public static class RequestFields
         ["respond"] = [new("sha256", Kind.Text), new("size", Kind.Number), new("label", Kind.Text)],
         ["withdraw"] = [new("reason", Kind.Area)],
         ["close"] = [new("reason", Kind.Area)],
+        ["audit-note"] = [new("finding", Kind.Area)],
     };
 
     /// <summary>Optional action fields: the others are required by the action.</summary>
