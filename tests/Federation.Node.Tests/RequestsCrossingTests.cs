@@ -121,6 +121,40 @@ public sealed class RequestsCrossingTests(TwoNodes nodes) : IClassFixture<TwoNod
         Assert.Equal("peer", delivery.Via);
     }
 
+    [Fact]
+    public async Task Without_any_push_the_pull_carries_a_case_and_its_crossing_steps_and_the_late_push_changes_nothing()
+    {
+        var caseRef = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;
+        await ActAsync(Kr, "officer", caseRef, "submit");
+        await ActAsync(Kr, "supervisor", caseRef, "approve");
+        await ActAsync(Kr, "officer", caseRef, "send");
+
+        // Push never runs here: each side learns the other's steps by pulling its feed, the safety net.
+        var pulled = await ListSteps.PullAsync(Fr, Kr);
+        Assert.Equal(0, pulled.Quarantined);
+        Assert.Equal(RequestState.Delivered, (await GetAsync(Fr, "case-handler", caseRef)).Case.State);
+        await ListSteps.PullAsync(Kr, Fr);
+        await ActAsync(Fr, "duty-officer", caseRef, "acknowledge", new { responderRef = "FR-OFMIN-2026-92" });
+        await ListSteps.PullAsync(Kr, Fr);
+        Assert.Equal(RequestState.Acknowledged, (await GetAsync(Kr, "officer", caseRef)).Case.State);
+
+        var postponed = (await ActAsync(Fr, "case-handler", caseRef, "postpone", new { reason = "Provider closed", reviewOn = DateTimeOffset.UtcNow.AddDays(3) })).History[^1];
+        await ActAsync(Kr, "supervisor", caseRef, "withdraw", new { reason = "Suspect identified otherwise" });
+        // kr-knpa pulls the earlier postponement: its withdrawal is superseded and retaken on top. fr-ofmin then pulls
+        // the superseded withdrawal and the retaken one. Nothing is quarantined on either side.
+        Assert.Equal(0, (await ListSteps.PullAsync(Kr, Fr)).Quarantined);
+        Assert.Equal(0, (await ListSteps.PullAsync(Fr, Kr)).Quarantined);
+
+        var (kr, _) = await BothAsync(caseRef);
+        Assert.Equal(RequestState.Withdrawn, kr.Case.State);
+        Assert.Contains(kr.History, h => h.SupersededBy is not null);
+        Assert.Contains(kr.History, h => h.DocumentSha256 == postponed.DocumentSha256);
+
+        // Every push queued meanwhile now reaches a node that holds the step already: a duplicate, acknowledged, nothing changes.
+        await PushAsync(Kr, Fr);
+        Assert.Equal(SharedHistory(kr), SharedHistory(await GetAsync(Fr, "case-handler", caseRef)));
+    }
+
     /// <summary>What the node that took a superseded step did with it, as recorded in the case's stream.</summary>
     private static async Task<string> SupersededOutcomeAsync(TestNode node, CaseRef caseRef, string sha)
     {
