@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Federation.Node.Hosting;
 using Federation.Node.Peers;
 using Federation.Node.Tests.Support;
 using Marten;
@@ -24,7 +25,7 @@ public sealed class PeerDescriptorTests(TwoNodes nodes) : IClassFixture<TwoNodes
 
         // The fact is an event in fr-ofmin's history; the status is readable through the agency API.
         await using var session = nodes.Fr.Services.GetRequiredService<IDocumentStore>().QuerySession();
-        var events = await session.Events.FetchStreamAsync("peer:kr-knpa");
+        var events = await session.Events.FetchStreamAsync(PeerMonitor.Stream("kr-knpa"));
         Assert.Contains(events, e => e.Data is PeerDescriptorAccepted a && a.PeerId == "kr-knpa");
         using var op = Clients.DevPerson("fr-ofmin", "operator", nodes.Fr);
         using var doc = JsonDocument.Parse(await op.GetStringAsync("api/v1/peers"));
@@ -45,6 +46,29 @@ public sealed class PeerDescriptorTests(TwoNodes nodes) : IClassFixture<TwoNodes
         Assert.False(byId["nl-police"].GetProperty("healthy").GetBoolean());
         Assert.Contains("refused", byId["nl-police"].GetProperty("lastError").GetString()!, StringComparison.OrdinalIgnoreCase);
         Assert.True(byId["nl-police"].GetProperty("consecutiveFailures").GetInt32() >= 1);
+    }
+
+    [Fact]
+    public async Task Overlapping_first_contacts_with_a_peer_all_succeed_and_record_its_descriptor_once()
+    {
+        // Another fr-ofmin, with a database that has never seen kr-knpa: the witness endpoint and cosigning refresh a
+        // peer on first contact, so a peer's first refreshes can overlap.
+        await using var fr = new TestNode("fr-ofmin");
+        fr.Peers.Add(nodes.Kr);
+        await fr.StartAsync();
+        var monitor = fr.Services.GetRequiredService<PeerMonitor>();
+        var kr = fr.Services.GetRequiredService<NodeSettingsMonitor>().Current.Peers.Values.Single();
+        // kr-knpa keeps serving the descriptor it signed first; before it has one, requests at once may each get their
+        // own, signed at its own time, and each would rightly be a new descriptor.
+        using (var client = Clients.DevNodeClient("fr-ofmin", nodes.Kr))
+            await client.GetByteArrayAsync(PeerMonitor.DescriptorPath);
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => monitor.RefreshAsync(kr, CancellationToken.None)));
+
+        Assert.All(statuses, s => Assert.Null(s.LastError));
+        await using var session = fr.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var events = await session.Events.FetchStreamAsync(PeerMonitor.Stream("kr-knpa"));
+        Assert.Single(events, e => e.Data is PeerDescriptorAccepted);
     }
 
     [OpenSslFact]
