@@ -155,6 +155,79 @@ public sealed class RequestsCrossingTests(TwoNodes nodes) : IClassFixture<TwoNod
         Assert.Equal(SharedHistory(kr), SharedHistory(await GetAsync(Fr, "case-handler", caseRef)));
     }
 
+    /// <summary>Steps each side may try on a preservation, with the person and body; the rules decide whether each applies.</summary>
+    private static readonly (string Action, string Person, object? Body)[] RequestingMoves =
+    [
+        ("withdraw", "supervisor", new { reason = "Not needed any more" }),
+        ("extend", "supervisor", null),
+        ("release", "officer", new { reason = "Data received otherwise" }),
+        ("answer", "officer", new { note = "The account is the uploader's" }),
+        ("close", "officer", new { reason = "Done" }),
+    ];
+
+    private static readonly (string Action, string Person, object? Body)[] RequestedMoves =
+    [
+        ("accept", "case-handler", null),
+        ("request-information", "case-handler", new { reason = "Which account exactly?" }),
+        ("postpone", "case-handler", new { reason = "Provider unreachable", reviewOn = DateTimeOffset.UtcNow.AddDays(5) }),
+        ("resume", "case-handler", null),
+        ("preserve", "case-handler", null),
+    ];
+
+    [Fact]
+    public async Task Random_crossings_over_many_rounds_and_any_order_of_delivery_always_converge()
+    {
+        // Seeded, so a failure replays; bounded: four cases of at most eight rounds each.
+        var random = new Random(20261125);
+        var lost = new List<string>();
+        var walk = new List<string>();
+        for (var n = 0; n < 4; n++)
+        {
+            var caseRef = await AcknowledgedPreservationAsync();
+            for (var round = 0; round < 8; round++)
+            {
+                var kr = await GetAsync(Kr, "officer", caseRef);
+                var fr = await GetAsync(Fr, "case-handler", caseRef);
+                if (kr.Case.State.IsFinished() && fr.Case.State.IsFinished()) break;
+                // A withdrawal ends the walk: it is only tried once the case has gone some way.
+                var krMove = PickMove(random, RequestingMoves.Where(m => m.Action != "withdraw" || round >= 4).ToArray(), kr.Case.State);
+                var frMove = PickMove(random, RequestedMoves, fr.Case.State);
+                // Who acts first signs first, and so wins if the two cross: let either.
+                var krFirst = random.Next(2) == 0;
+                walk.Add($"{n}.{round}:{kr.Case.State}:{(krFirst ? "kr" : "fr")}-first:{krMove?.Action}/{frMove?.Action}");
+                foreach (var (node, move) in krFirst ? new[] { (Kr, krMove), (Fr, frMove) } : [(Fr, frMove), (Kr, krMove)])
+                    if (move is { } m) (await TryActAsync(node, m.Person, caseRef, m.Action, m.Body)).Dispose();
+
+                switch (random.Next(3))
+                {
+                    case 0: await PushAsync(Kr, Fr); break;
+                    case 1: await PushAsync(Fr, Kr); break;
+                    default:
+                        for (var i = 0; i < 3; i++)
+                        {
+                            Assert.Equal(0, (await ListSteps.PullAsync(Fr, Kr)).Quarantined);
+                            Assert.Equal(0, (await ListSteps.PullAsync(Kr, Fr)).Quarantined);
+                        }
+                        break;
+                }
+                var (afterKr, _) = await BothAsync(caseRef);
+                // Every superseded step names a step that counts, or one that was itself superseded; never nothing.
+                Assert.All(afterKr.History.Where(h => h.SupersededBy is not null), h => Assert.Contains(afterKr.History, o => o.DocumentSha256 == h.SupersededBy));
+            }
+            lost.AddRange((await GetAsync(Kr, "officer", caseRef)).History.Where(h => h.SupersededBy is not null).Select(h => h.Node));
+        }
+        // The walk did cross, and each side lost at least once: both branches of the rule were exercised.
+        Assert.True(lost.Contains("kr-knpa") && lost.Contains("fr-ofmin"), "steps lost by: " + string.Join(", ", lost) + " | " + string.Join(" ", walk));
+    }
+
+    private static (string Action, string Person, object? Body)? PickMove(Random random, (string Action, string Person, object? Body)[] moves, RequestState state)
+    {
+        var possible = moves.Where(m => RequestRules.Table.Single(r => r.Action == m.Action).From.Contains(state))
+            .Where(m => m.Action != "close" || state.IsFinished()).ToList();
+        // Sometimes a side does nothing this round, so that not every round crosses.
+        return possible.Count == 0 || random.Next(4) == 0 ? null : possible[random.Next(possible.Count)];
+    }
+
     /// <summary>What the node that took a superseded step did with it, as recorded in the case's stream.</summary>
     private static async Task<string> SupersededOutcomeAsync(TestNode node, CaseRef caseRef, string sha)
     {
