@@ -25,6 +25,7 @@ public sealed class ConfigurationTests
         { "Node:Peers:0:BaseUrl", c => c["Node"]!["Peers"]![0]!["BaseUrl"] = "http://localhost:7102" },
         { "Node:Peers:0:CaCert", c => c["Node"]!["Peers"]![0]!["CaCert"] = "certs-dev/fr-ofmin/node-tls.crt" },
         { "Node:People:0:Roles", c => c["Node"]!["People"]![0]!["Roles"] = new JsonArray("admin") },
+        { "Node:Requests:ArchiveAfterDays", c => c["Node"]!["Requests"] = new JsonObject { ["ArchiveAfterDays"] = 0 } },
     };
 
     [Theory]

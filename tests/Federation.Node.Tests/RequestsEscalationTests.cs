@@ -106,6 +106,51 @@ public sealed class RequestsEscalationTests(TwoNodes nodes) : IClassFixture<TwoN
     }
 
     /// <summary>Hangfire jobs waiting in the Scheduled state for this case: they are rows in PostgreSQL, so they survive a restart.</summary>
+    [Fact]
+    public async Task A_closed_case_is_archived_by_each_node_when_its_retention_ends_and_leaves_the_working_boxes()
+    {
+        var caseRef = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;
+        await ActAsync(Kr, "officer", caseRef, "submit");
+        await ActAsync(Kr, "supervisor", caseRef, "approve");
+        await ActAsync(Kr, "officer", caseRef, "send");
+        await PushAsync(Kr, Fr);
+        using var dpo = Clients.DevPerson("kr-knpa", "auditor", Kr);
+        using (var notClosed = await dpo.PostAsync($"api/v1/requests/{caseRef}/archive", System.Net.Http.Json.JsonContent.Create(new { reason = "early" })))
+            Assert.Equal(RequestRuleCodes.State, await ProblemReason.Of(notClosed, System.Net.HttpStatusCode.Conflict));
+        await ActAsync(Kr, "supervisor", caseRef, "withdraw", new { reason = "Not needed" });
+        var closed = await ActAsync(Kr, "officer", caseRef, "close", new { reason = "Withdrawn" });
+        await PushAsync(Kr, Fr);
+
+        // Each node schedules its own archiving: a year after closing by the dev nodes' default.
+        var fr = await GetAsync(Fr, "case-handler", caseRef);
+        var settings = Fr.Services.GetRequiredService<Federation.Node.Hosting.NodeSettingsMonitor>().Current;
+        var at = closed.Case.ClosedAt!.Value + settings.ArchiveAfter;
+        Assert.Equal([(RequestEscalation.ArchivePoint, at)], RequestEscalation.DuePoints(fr.Case, NodeId.Parse("fr-ofmin"), settings.ArchiveAfter));
+        Assert.True(await ScheduledJobsAsync(Fr, caseRef) >= 1);
+
+        var escalation = Fr.Services.GetRequiredService<RequestEscalation>();
+        Assert.Null(await escalation.FireAsync(caseRef, RequestEscalation.ArchivePoint, at, at.AddSeconds(-1), default));
+        var fired = await escalation.FireAsync(caseRef, RequestEscalation.ArchivePoint, at, at, default);
+        Assert.Equal(["urn:federation:person:fr-ofmin:auditor"], fired!.Notified);
+        var archived = await GetAsync(Fr, "case-handler", caseRef);
+        Assert.Equal(("urn:federation:node:fr-ofmin", RequestState.Closed), (archived.Case.Archived!.By, archived.Case.State));
+        Assert.Equal(SharedState(archived), SharedState(await GetAsync(Kr, "officer", caseRef))); // kr-knpa's copy is its own business
+
+        using var handler = Clients.DevPerson("fr-ofmin", "case-handler", Fr);
+        var working = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<List<RequestDesk.RequestSummary>>(handler, "api/v1/requests", RequestJson.Options);
+        Assert.DoesNotContain(working!, l => l.CaseRef == caseRef.Value);
+        var old = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<List<RequestDesk.RequestSummary>>(handler, "api/v1/requests?archived=true", RequestJson.Options);
+        Assert.Contains(old!, l => l.CaseRef == caseRef.Value);
+
+        // On kr-knpa the data-protection officer archives it early; an officer may not.
+        using var officer = Clients.DevPerson("kr-knpa", "officer", Kr);
+        using (var byOfficer = await officer.PostAsync($"api/v1/requests/{caseRef}/archive", System.Net.Http.Json.JsonContent.Create(new { reason = "tidy" })))
+            Assert.Equal(RequestRuleCodes.Role, await ProblemReason.Of(byOfficer, System.Net.HttpStatusCode.Forbidden));
+        using (var byDpo = await dpo.PostAsync($"api/v1/requests/{caseRef}/archive", System.Net.Http.Json.JsonContent.Create(new { reason = "File complete" })))
+            Assert.Equal(System.Net.HttpStatusCode.OK, byDpo.StatusCode);
+        Assert.Equal("urn:federation:person:kr-knpa:auditor", (await GetAsync(Kr, "officer", caseRef)).Case.Archived!.By);
+    }
+
     private static async Task<long> ScheduledJobsAsync(TestNode node, CaseRef caseRef)
     {
         await using var cmd = node.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(

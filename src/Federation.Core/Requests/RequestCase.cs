@@ -42,6 +42,8 @@ public sealed record RequestCase
     public DateTimeOffset? PreservedUntil { get; init; }
     public bool ExtensionUsed { get; init; }
     public ResponseManifest? Manifest { get; init; }
+    /// <summary>When the case was closed: the start of its retention period.</summary>
+    public DateTimeOffset? ClosedAt { get; init; }
     /// <summary>Why the case was returned, withdrawn, released or closed (the latest of them).</summary>
     public string? LastReason { get; init; }
 
@@ -51,6 +53,8 @@ public sealed record RequestCase
     public PendingRefusal? PendingRefusal { get; init; }
     /// <summary>Local to each node: its auditors' signed findings on the case, oldest first.</summary>
     public IReadOnlyList<AuditFinding>? AuditFindings { get; init; }
+    /// <summary>Local to each node: when and by whom (a person, or the node at the end of retention) the closed case was archived.</summary>
+    public Archived? Archived { get; init; }
 
     [JsonIgnore]
     public bool ValidationPending => ValidationDue is not null && ValidatedBy is null;
@@ -61,7 +65,7 @@ public sealed record RequestCase
     public NodeId Peer(NodeId self) => self == RequestingNode ? RequestedNode : RequestingNode;
 
     /// <summary>The part of the case both nodes hold identically.</summary>
-    public RequestCase SharedView() => this with { Drafting = null, PendingRefusal = null, AuditFindings = null };
+    public RequestCase SharedView() => this with { Drafting = null, PendingRefusal = null, AuditFindings = null, Archived = null };
 
     public SentRequest ToSent() => new(Case, Type, Profile, Priority, RequestingNode, RequestedNode, RequesterRef, Version, Details, Links,
         ApprovedBy ?? "", ValidatedBy, ValidationDue);
@@ -130,8 +134,9 @@ public sealed record RequestCase
             Release r => this with { State = RequestState.Released, LastReason = r.Reason },
             Respond r => this with { State = RequestState.Responded, Manifest = r.Manifest, Clock = Clock?.Stop(at) },
             Withdraw w => this with { State = RequestState.Withdrawn, LastReason = w.Reason, Clock = Clock?.Stop(at), PendingRefusal = null },
-            Close c => this with { State = RequestState.Closed, LastReason = c.Reason, Clock = Clock?.Stop(at) },
+            Close c => this with { State = RequestState.Closed, LastReason = c.Reason, Clock = Clock?.Stop(at), ClosedAt = at },
             Expire => this with { State = RequestState.Expired },
+            Archive a => this with { Archived = new Archived(actor.Person, at, a.Reason) },
             AuditNote note => this with { AuditFindings = [.. AuditFindings ?? [], new AuditFinding(actor.Person, at, note.Finding)] },
             _ => throw new InvalidOperationException($"{step.Action} does not apply to an open case"),
         };
@@ -152,6 +157,9 @@ public sealed record RequestCase
 
 /// <summary>Who drafted and who edited a request: none of them may approve or validate it.</summary>
 public sealed record DraftingRecord(string DraftedBy, IReadOnlyList<string> Authors);
+
+/// <summary>A case archived on this node: by whom, when, why.</summary>
+public sealed record Archived(string By, DateTimeOffset At, string Reason);
 
 /// <summary>An auditor's note on a case: who, when, what.</summary>
 public sealed record AuditFinding(string Auditor, DateTimeOffset At, string Finding);

@@ -82,6 +82,15 @@ public static class RequestRules
             if (actor.Role != CaseRole.Auditor) return new(Role, $"'audit-note' needs the role auditor, not {Name(actor.Role)}");
             return string.IsNullOrWhiteSpace(note.Finding) ? new(ReasonRequired, "an audit note needs its finding") : null;
         }
+        if (step is Archive archive)
+        {
+            // Retention, not a transition of the shared case: either side, on its own node, once the case is closed.
+            if (actor.Role is not (CaseRole.Auditor or CaseRole.System))
+                return new(Role, $"'archive' needs the role auditor (the data-protection officer) or the node itself, not {Name(actor.Role)}");
+            if (current.State != RequestState.Closed) return new(State, $"only a closed case is archived; this one is {Name(current.State)}");
+            if (current.Archived is not null) return new(State, $"case {current.Case} was archived on {current.Archived.At:O}");
+            return string.IsNullOrWhiteSpace(archive.Reason) ? new(ReasonRequired, "archiving needs a reason") : null;
+        }
         var rule = Rules[step.Action];
         if (side != rule.Side) return new(WrongSide, $"'{step.Action}' is taken by the {Name(rule.Side)} node, {(rule.Side == CaseSide.Requesting ? current.RequestingNode : current.RequestedNode)}");
         if (!rule.Roles.Contains(actor.Role))

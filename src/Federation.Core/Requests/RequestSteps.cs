@@ -33,6 +33,7 @@ namespace Federation.Core.Requests;
 [JsonDerivedType(typeof(Close), "close")]
 [JsonDerivedType(typeof(Expire), "expire")]
 [JsonDerivedType(typeof(AuditNote), "audit-note")]
+[JsonDerivedType(typeof(Archive), "archive")]
 public abstract record RequestStep
 {
     /// <summary>The action's name, as in the route and the JSON discriminator.</summary>
@@ -132,6 +133,17 @@ public sealed record Expire : RequestStep { [JsonIgnore] public override string 
 public sealed record AuditNote(string Finding) : RequestStep
 {
     [JsonIgnore] public override string Action => "audit-note";
+    public override bool IsShared(RequestCase? current) => false;
+}
+
+/// <summary>
+/// A closed case leaves the working inbox and outbox for retention (domain/requests.md §6.5 row 22; LED Art 5): taken by
+/// the node when its retention period runs out, or earlier by a data-protection officer (auditor). Each node keeps its own
+/// law's retention, so this stays on the node; the shared state stays closed.
+/// </summary>
+public sealed record Archive(string Reason) : RequestStep
+{
+    [JsonIgnore] public override string Action => "archive";
     public override bool IsShared(RequestCase? current) => false;
 }
 

@@ -25,7 +25,8 @@ public sealed record NodeSettings(
     ImmutableDictionary<NodeId, PeerSettings> Peers,
     ImmutableDictionary<string, ImmutableHashSet<string>> People,
     TimeSpan PeerRefreshInterval,
-    TimeSpan PeerSyncInterval);
+    TimeSpan PeerSyncInterval,
+    TimeSpan ArchiveAfter);
 
 /// <summary>One peer as this node pins it: its id, where to reach it, and the only CA accepted for it.</summary>
 public sealed record PeerSettings(NodeId NodeId, Uri BaseUrl, TrustAnchor Anchor);

@@ -89,6 +89,15 @@ public static class NodeSettingsLoader
             syncInterval = TimeSpan.FromSeconds(secs);
         }
 
+        // Closed cases are archived this long after closing (LED Art 5 retention review); each agency sets its own law's period.
+        var archiveAfter = TimeSpan.FromDays(365);
+        if (node.GetSection("Requests")["ArchiveAfterDays"] is { } days)
+        {
+            if (!int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out var d) || d is < 1 or > 3650)
+                throw Bad(node.GetSection("Requests"), "ArchiveAfterDays", "must be a whole number of days from 1 to 3650");
+            archiveAfter = TimeSpan.FromDays(d);
+        }
+
         if (!environment.IsDevelopment())
         {
             if (DevPki.IsDevelopmentCa(anchor.Ca))
@@ -100,7 +109,8 @@ public static class NodeSettingsLoader
         _ = time;
 
         return new NodeSettings(nodeId, node["DisplayName"] ?? nodeId.Value, node["Jurisdiction"] ?? "", listen, fedPort, agencyPort, healthPort,
-            publicUrl, cs, db["OwnerConnectionString"], schema, anchor, tls, client, signing, peers.ToImmutable(), people.ToImmutable(), interval, syncInterval);
+            publicUrl, cs, db["OwnerConnectionString"], schema, anchor, tls, client, signing, peers.ToImmutable(), people.ToImmutable(), interval, syncInterval,
+            archiveAfter);
     }
 
     private static NodeId ParseNodeId(IConfigurationSection s, string key) =>

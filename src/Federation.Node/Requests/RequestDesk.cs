@@ -38,7 +38,7 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
 
     /// <summary>Filters of the inbox and outbox, all optional, and how many lines at most (<see cref="MaxLimit"/>).</summary>
     public sealed record RequestQuery(string? Box = null, string? State = null, string? Peer = null, string? Type = null, string? Priority = null, bool? Overdue = null,
-        int Limit = DefaultLimit);
+        int Limit = DefaultLimit, bool Archived = false);
 
     public const int DefaultLimit = 200;
     public const int MaxLimit = 1000;
@@ -98,6 +98,18 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
         }, ct);
     }
 
+    /// <summary>A data-protection officer archives a closed case before its retention period runs out (the node does it then).</summary>
+    public async Task<RequestView> ArchiveAsync(Person person, CaseRef caseRef, string reason, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var actor = ActorFor(person, "archive");
+        return await WriteAsync(caseRef, async (scope, file) =>
+        {
+            if (file is null) throw new RequestRefused(404, CaseStepReceiver.UnknownCase, $"this node holds no case {caseRef}");
+            return await journal.TakeAsync(scope, file, new Archive(reason ?? ""), actor, now, ct);
+        }, ct);
+    }
+
     public async Task<RequestView?> GetAsync(CaseRef caseRef, CancellationToken ct)
     {
         await using var session = store.QuerySession();
@@ -105,12 +117,13 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
         return file is null ? null : await ViewAsync(session, file, ct);
     }
 
-    /// <summary>The inbox or outbox, filtered, soonest due first (cases without a running clock last, newest first).</summary>
+    /// <summary>The inbox or outbox, filtered, soonest due first (cases without a running clock last, newest first); archived cases only when asked.</summary>
     public async Task<IReadOnlyList<RequestSummary>> ListAsync(RequestQuery q, CancellationToken ct)
     {
         await using var session = store.QuerySession();
         var now = time.GetUtcNow();
         IQueryable<RequestFile> query = session.Query<RequestFile>();
+        query = query.Where(f => f.Archived == q.Archived);
         if (q.Box is { } box) query = query.Where(f => f.Box == box);
         if (q.State is { } state) query = query.Where(f => f.State == state);
         if (q.Peer is { } peer) query = query.Where(f => f.Peer == peer);
@@ -175,7 +188,7 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
         var admitted = action switch
         {
             "draft" => [CaseRole.Officer],
-            "audit-note" => [CaseRole.Auditor],
+            "audit-note" or "archive" => [CaseRole.Auditor],
             _ => RequestRules.Table.Single(r => r.Action == action).Roles,
         };
         var role = theirs.FirstOrDefault(admitted.Contains, theirs[0]);

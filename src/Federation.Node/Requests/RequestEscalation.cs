@@ -22,9 +22,13 @@ public sealed class RequestEscalation(IDocumentStore store, NpgsqlDataSource db,
     public const string PreservationWarning = "preservation-warning";
     public const string PreservationExpiry = "preservation-expiry";
     public const string ValidationDue = "validation-due";
+    public const string ArchivePoint = "archive";
 
-    /// <summary>The escalation points of a case as this node holds it: name and time.</summary>
-    public static IReadOnlyList<(string Point, DateTimeOffset At)> DuePoints(RequestCase c, NodeId self)
+    /// <summary>
+    /// The escalation points of a case as this node holds it: name and time. With <paramref name="archiveAfter"/>, a closed
+    /// case also has its archiving point, that long after closing.
+    /// </summary>
+    public static IReadOnlyList<(string Point, DateTimeOffset At)> DuePoints(RequestCase c, NodeId self, TimeSpan? archiveAfter = null)
     {
         var points = new List<(string, DateTimeOffset)>();
         if (c.Clock is { IsRunning: true } clock)
@@ -38,6 +42,8 @@ public sealed class RequestEscalation(IDocumentStore store, NpgsqlDataSource db,
             points.Add((PreservationWarning, until - terms.ExpiryWarning));
             if (self == c.RequestedNode) points.Add((PreservationExpiry, until));
         }
+        if (c.State == RequestState.Closed && c.Archived is null && c.ClosedAt is { } closed && archiveAfter is { } after)
+            points.Add((ArchivePoint, closed + after));
         return points;
     }
 
@@ -47,12 +53,12 @@ public sealed class RequestEscalation(IDocumentStore store, NpgsqlDataSource db,
     /// </summary>
     public void Schedule(RequestCase? before, RequestCase c)
     {
-        var self = settings.Current.NodeId;
-        var known = before is null ? [] : DuePoints(before, self);
+        var (self, archiveAfter) = (settings.Current.NodeId, settings.Current.ArchiveAfter);
+        var known = before is null ? [] : DuePoints(before, self, archiveAfter);
         // Resolved late: Hangfire's client needs its storage, which a node without jobs (tests) still configures.
         var client = services.GetService<IBackgroundJobClient>();
         if (client is null) return;
-        foreach (var (point, at) in DuePoints(c, self).Except(known))
+        foreach (var (point, at) in DuePoints(c, self, archiveAfter).Except(known))
         {
             var caseRef = c.Case.Value;
             client.Schedule<RequestClockJob>(j => j.RunAsync(caseRef, point, at, CancellationToken.None), at);
@@ -75,17 +81,20 @@ public sealed class RequestEscalation(IDocumentStore store, NpgsqlDataSource db,
         var file = await session.LoadAsync<RequestFile>(caseRef.Value, ct);
         if (file is null) return null;
         var c = file.ReadCase();
-        if (!DuePoints(c, s.NodeId).Contains((point, expectedAt))) return null;
+        if (!DuePoints(c, s.NodeId, s.ArchiveAfter).Contains((point, expectedAt))) return null;
         var stream = await session.Events.FetchStreamAsync(RequestFile.Stream(caseRef), token: ct);
         if (stream.Select(e => e.Data).OfType<RequestEscalated>().Any(e => e.Escalation == point && e.DueAt == expectedAt)) return null;
 
         if (point == PreservationExpiry)
             await journal.TakeAsync(scope, file, new Expire(), Actor.System(s.NodeId), now, ct);
+        if (point == ArchivePoint)
+            await journal.TakeAsync(scope, file, new Archive($"retention: closed for {s.ArchiveAfter.TotalDays:0} days"), Actor.System(s.NodeId), now, ct);
         var roles = point switch
         {
             "reminder" => c.SideOf(s.NodeId) == CaseSide.Requested ? [Roles.CaseHandler] : new[] { Roles.Officer },
             "alert" or "overdue" => [Roles.Supervisor, Roles.DutyOfficer],
             ValidationDue => [Roles.Supervisor, Roles.Validator],
+            ArchivePoint => [Roles.Auditor],
             _ => c.SideOf(s.NodeId) == CaseSide.Requested ? [Roles.CaseHandler, Roles.DutyOfficer] : [Roles.Officer, Roles.Supervisor],
         };
         var notified = s.People.Where(p => p.Value.Overlaps(roles)).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();

@@ -10,7 +10,7 @@ namespace Federation.Node.Requests;
 /// </summary>
 public sealed record RequestFile(
     string Id, string Box, string Peer, string State, string Type, string Priority, DateTimeOffset? DueAt,
-    int SharedSeq, string? LastSharedSha256, string CaseJson, DateTimeOffset Updated)
+    int SharedSeq, string? LastSharedSha256, string CaseJson, DateTimeOffset Updated, bool Archived = false)
 {
     public const string Outbox = "outbox";
     public const string Inbox = "inbox";
@@ -22,7 +22,7 @@ public sealed record RequestFile(
     public static RequestFile For(RequestCase c, Federation.Core.Identity.NodeId self, int sharedSeq, string? lastShared, DateTimeOffset now) => new(
         c.Case.Value, self == c.RequestingNode ? Outbox : Inbox, c.Peer(self).Value, RequestJson.Name(c.State), RequestJson.Name(c.Type),
         RequestJson.Name(c.EffectivePriority), c.Clock?.IsRunning == true ? c.Clock.Due : null, sharedSeq, lastShared,
-        JsonSerializer.Serialize(c, RequestJson.Options), now);
+        JsonSerializer.Serialize(c, RequestJson.Options), now, c.Archived is not null);
 }
 
 /// <summary>

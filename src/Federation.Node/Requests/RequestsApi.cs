@@ -21,7 +21,7 @@ public static class RequestsApi
             .Produces<RequestDesk.RequestView>(201).ProducesProblem(403).ProducesProblem(422)
             .WithSummary("Draft a request (officer). Body: type, profile (legal basis), priority, requestedNode, requesterRef, details, links.");
         api.MapGet("/", List).Produces<IReadOnlyList<RequestDesk.RequestSummary>>()
-            .WithSummary("Inbox (box=inbox: requests to this node) or outbox (box=outbox), filtered by state, peer, type, priority and overdue, soonest due first (cases without a running clock last, newest first); at most `limit` lines (default 200, 1–1000).");
+            .WithSummary("Inbox (box=inbox: requests to this node) or outbox (box=outbox), filtered by state, peer, type, priority and overdue, soonest due first (cases without a running clock last, newest first); at most `limit` lines (default 200, 1–1000). Archived cases only with archived=true.");
         api.MapGet("/{caseRef}", Get).RequireJustification().Produces<RequestDesk.RequestView>().ProducesProblem(404)
             .WithSummary("A case with its signed history. A consultation: X-Justification header required, recorded in the access log.");
         api.MapPost("/{caseRef}/actions/{action}", Act).Accepts<JsonObject>("application/json")
@@ -31,10 +31,16 @@ public static class RequestsApi
         api.MapPost("/{caseRef}/audit-notes", Note).Accepts<AuditNoteBody>("application/json")
             .Produces<RequestDesk.RequestView>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(422)
             .WithSummary("Attach an auditor's signed finding to a case (auditor only; not a transition, the state does not change; stays on this node). Body: {finding}.");
+        api.MapPost("/{caseRef}/archive", ArchiveCase).Accepts<ArchiveBody>("application/json")
+            .Produces<RequestDesk.RequestView>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422)
+            .WithSummary("Archive a closed case on this node before its retention period ends (auditor, as data-protection officer). Body: {reason}. The node archives closed cases itself after Node:Requests:ArchiveAfterDays.");
     }
 
     /// <summary>The body of <c>POST /api/v1/requests/{caseRef}/audit-notes</c>.</summary>
     public sealed record AuditNoteBody(string Finding);
+
+    /// <summary>The body of <c>POST /api/v1/requests/{caseRef}/archive</c>.</summary>
+    public sealed record ArchiveBody(string Reason);
 
     /// <summary>Each action's body, as the OpenAPI document states it (docs/requests.md has the same table).</summary>
     public const string ActionsDescription = """
@@ -71,12 +77,13 @@ public static class RequestsApi
     }
 
     private static async Task<IResult> List(RequestDesk desk, string? box, string? state, string? peer, string? type, string? priority, bool? overdue, int? limit,
-        CancellationToken ct)
+        bool? archived, CancellationToken ct)
     {
         if (box is not (null or RequestFile.Inbox or RequestFile.Outbox)) return Problems.Result(400, "request-box-invalid", "box is inbox or outbox");
         if (limit is < 1 or > RequestDesk.MaxLimit)
             return Problems.Result(400, "request-limit-invalid", $"limit is between 1 and {RequestDesk.MaxLimit} (default {RequestDesk.DefaultLimit})");
-        return TypedResults.Json(await desk.ListAsync(new RequestDesk.RequestQuery(box, state, peer, type, priority, overdue, limit ?? RequestDesk.DefaultLimit), ct),
+        return TypedResults.Json(await desk.ListAsync(new RequestDesk.RequestQuery(box, state, peer, type, priority, overdue, limit ?? RequestDesk.DefaultLimit,
+            archived ?? false), ct),
             RequestJson.Options);
     }
 
@@ -90,6 +97,19 @@ public static class RequestsApi
         catch (RequestRefused e)
         {
             return Problems.Result(e.Status, e.Rule, "the audit note was refused", e.Detail);
+        }
+    }
+
+    private static async Task<IResult> ArchiveCase(string caseRef, ArchiveBody body, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct)
+    {
+        if (!CaseRef.TryParse(caseRef, out var parsed)) return Problems.Result(400, "request-case-ref-invalid", $"'{caseRef}' is not a case reference");
+        try
+        {
+            return TypedResults.Json(await desk.ArchiveAsync(PersonOf(user), parsed, body.Reason, ct), RequestJson.Options);
+        }
+        catch (RequestRefused e)
+        {
+            return Problems.Result(e.Status, e.Rule, "the case was not archived", e.Detail);
         }
     }
 

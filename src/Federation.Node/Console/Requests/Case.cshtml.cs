@@ -51,8 +51,12 @@ public sealed class CaseModel(RequestDesk desk, ConsultationVisits visits, NodeS
         {
             try
             {
-                if (action == AuditNoteAction) await desk.NoteAsync(PersonOf(User), parsed, Request.Form["finding"].ToString().Trim(), ct);
-                else await desk.ActAsync(PersonOf(User), parsed, action, RequestFields.ActionJson(action, Request.Form), ct);
+                _ = action switch
+                {
+                    AuditNoteAction => await desk.NoteAsync(PersonOf(User), parsed, Request.Form["finding"].ToString().Trim(), ct),
+                    ArchiveAction => await desk.ArchiveAsync(PersonOf(User), parsed, Request.Form["reason"].ToString().Trim(), ct),
+                    _ => await desk.ActAsync(PersonOf(User), parsed, action, RequestFields.ActionJson(action, Request.Form), ct),
+                };
                 Done = action;
             }
             catch (RequestRefused e)
@@ -68,10 +72,11 @@ public sealed class CaseModel(RequestDesk desk, ConsultationVisits visits, NodeS
         return Page();
     }
 
-    /// <summary>An auditor's note: offered beside the actions, though it is not a transition.</summary>
+    /// <summary>An auditor's note and archiving: offered beside the actions, though neither is a transition of the shared case.</summary>
     public const string AuditNoteAction = "audit-note";
+    public const string ArchiveAction = "archive";
 
-    /// <summary>The actions whose side, roles and starting states admit this person now; for auditors, the audit note.</summary>
+    /// <summary>The actions whose side, roles and starting states admit this person now; for auditors, the audit note and archiving a closed case.</summary>
     public static IReadOnlyList<string> ActionsFor(RequestCase c, ClaimsPrincipal user, Core.Identity.NodeId self)
     {
         var side = c.SideOf(self);
@@ -81,6 +86,7 @@ public sealed class CaseModel(RequestDesk desk, ConsultationVisits visits, NodeS
             .Where(r => r.Side == side && r.Roles.Any(roles.Contains) && r.From.Contains(c.State))
             .Select(r => r.Action).ToList();
         if (roles.Contains(CaseRole.Auditor)) actions.Add(AuditNoteAction);
+        if (roles.Contains(CaseRole.Auditor) && c.State == RequestState.Closed && c.Archived is null) actions.Add(ArchiveAction);
         return actions;
     }
 

@@ -46,6 +46,7 @@ public static class RequestFields
         ["withdraw"] = [new("reason", Kind.Area)],
         ["close"] = [new("reason", Kind.Area)],
         ["audit-note"] = [new("finding", Kind.Area)],
+        ["archive"] = [new("reason", Kind.Area)],
     };
 
     /// <summary>Optional action fields: the others are required by the action.</summary>
