@@ -222,21 +222,103 @@ public sealed class RequestsRefusalTests(TwoNodes nodes) : IClassFixture<TwoNode
         Assert.Equal(RequestState.Withdrawn, (await GetAsync(Fr, "case-handler", caseRef)).Case.State);
     }
 
-    private static byte[] Sign(string node, CaseStepDocument doc)
+    [Fact]
+    public async Task A_step_document_in_another_encoding_than_the_canonical_one_is_refused()
+    {
+        var caseRef = await SentPreservationAsync();
+        var last = (await GetAsync(Fr, "case-handler", caseRef)).History.Last(h => h.Seq is not null);
+        var doc = new CaseStepDocument(1, caseRef, 3, last.DocumentSha256, new Actor(NodeId.Parse("kr-knpa"), "urn:federation:person:kr-knpa:supervisor", CaseRole.Supervisor),
+            DateTimeOffset.UtcNow, new Withdraw("Not needed"));
+        // The same document with a space in front: it parses alike, but its digest is not the one both nodes would record.
+        var spaced = System.Text.Encoding.UTF8.GetBytes(" " + System.Text.Encoding.UTF8.GetString(doc.ToUtf8()));
+
+        Assert.Equal(CaseStepReceiver.Malformed, (await ReceiveAsync(Fr, "kr-knpa", SignBytes("kr-knpa", spaced)))?.Reason);
+        Assert.Null(await ReceiveAsync(Fr, "kr-knpa", Sign("kr-knpa", doc)));
+    }
+
+    [Fact]
+    public async Task Held_steps_are_bounded_per_case_and_two_different_steps_waiting_for_the_same_predecessor_are_refused()
+    {
+        var caseRef = await SentPreservationAsync();
+        var kr = new Actor(NodeId.Parse("kr-knpa"), "urn:federation:person:kr-knpa:supervisor", CaseRole.Supervisor);
+        CaseStepDocument Waiting(int i, string reason) =>
+            new(1, caseRef, 4, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i))), kr, DateTimeOffset.UtcNow, new Withdraw(reason));
+
+        var first = Sign("kr-knpa", Waiting(0, "one"));
+        Assert.Null(await ReceiveAsync(Fr, "kr-knpa", first, commit: true));
+        Assert.Null(await ReceiveAsync(Fr, "kr-knpa", first, commit: true)); // the same again: still waiting, once
+        Assert.Equal(CaseStepReceiver.SequenceConflict, (await ReceiveAsync(Fr, "kr-knpa", Sign("kr-knpa", Waiting(0, "another"))))?.Reason);
+
+        for (var i = 1; i < CaseStepReceiver.MaxHeldPerCase; i++)
+            Assert.Null(await ReceiveAsync(Fr, "kr-knpa", Sign("kr-knpa", Waiting(i, "filler")), commit: true));
+        var refusal = await ReceiveAsync(Fr, "kr-knpa", Sign("kr-knpa", Waiting(CaseStepReceiver.MaxHeldPerCase, "one too many")));
+        Assert.Equal(CaseStepReceiver.HeldLimit, refusal?.Reason);
+    }
+
+    [Fact]
+    public async Task A_held_step_the_rules_refuse_once_its_predecessor_arrives_is_recorded_as_refused_and_the_predecessor_stays()
+    {
+        var caseRef = await SentPreservationAsync();
+        var last = (await GetAsync(Fr, "case-handler", caseRef)).History.Last(h => h.Seq is not null);
+        var kr = NodeId.Parse("kr-knpa");
+        var withdraw = new CaseStepDocument(1, caseRef, 3, last.DocumentSha256, new Actor(kr, "urn:federation:person:kr-knpa:supervisor", CaseRole.Supervisor),
+            DateTimeOffset.UtcNow, new Withdraw("Not needed"));
+        var extend = new CaseStepDocument(1, caseRef, 4, CaseStepDocument.Sha256Hex(withdraw.ToUtf8()),
+            new Actor(kr, "urn:federation:person:kr-knpa:supervisor", CaseRole.Supervisor), DateTimeOffset.UtcNow, new Extend());
+
+        Assert.Null(await ReceiveAsync(Fr, "kr-knpa", Sign("kr-knpa", extend), commit: true));
+        Assert.Null(await ReceiveAsync(Fr, "kr-knpa", Sign("kr-knpa", withdraw), commit: true));
+
+        var view = await GetAsync(Fr, "case-handler", caseRef);
+        Assert.Equal(RequestState.Withdrawn, view.Case.State);
+        Assert.DoesNotContain(view.History, h => h.Action == "extend");
+        var refused = Assert.Single(await EventsAsync<HeldStepRefused>(Fr, caseRef));
+        Assert.Equal((RequestRuleCodes.State, CaseStepDocument.Sha256Hex(extend.ToUtf8())), (refused.Rule, refused.DocumentSha256));
+    }
+
+    [Fact]
+    public async Task A_crossing_step_that_sets_aside_an_old_step_of_ours_is_applied_but_supervisors_and_duty_officers_are_told()
+    {
+        var caseRef = await SentPreservationAsync();
+        var delivered = (await GetAsync(Fr, "case-handler", caseRef)).History.Last(h => h.Seq is not null);
+        var acknowledged = (await ActAsync(Fr, "case-handler", caseRef, "acknowledge", new { responderRef = "FR-2" })).History[^1];
+        // kr-knpa's withdrawal claims to have been signed just before the acknowledgement, and arrives two hours later.
+        var backdated = new CaseStepDocument(1, caseRef, acknowledged.Seq, delivered.DocumentSha256,
+            new Actor(NodeId.Parse("kr-knpa"), "urn:federation:person:kr-knpa:supervisor", CaseRole.Supervisor), acknowledged.At.AddSeconds(-1), new Withdraw("Earlier"));
+
+        Assert.Null(await ReceiveAsync(Fr, "kr-knpa", Sign("kr-knpa", backdated), commit: true, now: acknowledged.At.AddHours(2)));
+
+        var view = await GetAsync(Fr, "case-handler", caseRef);
+        Assert.Equal(RequestState.Withdrawn, view.Case.State);
+        Assert.Equal(CaseStepDocument.Sha256Hex(backdated.ToUtf8()), view.History.Single(h => h.DocumentSha256 == acknowledged.DocumentSha256).SupersededBy);
+        var alert = Assert.Single(await EventsAsync<RequestEscalated>(Fr, caseRef), e => e.Escalation == CaseStepReceiver.CrossingAlert);
+        Assert.Equal(["urn:federation:person:fr-ofmin:duty-officer", "urn:federation:person:fr-ofmin:supervisor"], alert.Notified);
+    }
+
+    private static async Task<List<T>> EventsAsync<T>(TestNode node, CaseRef caseRef)
+    {
+        await using var session = node.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return (await session.Events.FetchStreamAsync(RequestFile.Stream(caseRef))).Select(e => e.Data).OfType<T>().ToList();
+    }
+
+    private static byte[] Sign(string node, CaseStepDocument doc) => SignBytes(node, doc.ToUtf8());
+
+    private static byte[] SignBytes(string node, byte[] content)
     {
         using var cert = PemFiles.LoadWithKey(Repo.CertsDev(node, "node-signing.crt"), Repo.CertsDev(node, "node-signing.key"));
-        return new EnvelopeSigner(cert, TimeProvider.System).SignAttached(FederationOids.CaseStep, doc.ToUtf8());
+        return new EnvelopeSigner(cert, TimeProvider.System).SignAttached(FederationOids.CaseStep, content);
     }
 
     /// <summary>Hands an envelope to the node's receiver as if <paramref name="from"/> had sent it; rolled back unless <paramref name="commit"/>.</summary>
-    private static async Task<Federation.Node.Sync.ItemRefusal?> ReceiveAsync(TestNode node, string from, byte[] envelope, bool commit = false)
+    private static async Task<Federation.Node.Sync.ItemRefusal?> ReceiveAsync(TestNode node, string from, byte[] envelope, bool commit = false,
+        DateTimeOffset? now = null)
     {
         var settings = node.Services.GetRequiredService<NodeSettingsMonitor>().Current;
         await using var conn = await node.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
         await using var session = node.Services.GetRequiredService<IDocumentStore>().LightweightSession(Marten.Services.SessionOptions.ForTransaction(tx));
         var refusal = await node.Services.GetRequiredService<CaseStepReceiver>().ReceiveAsync(new CaseJournal.Scope(conn, tx, session), settings,
-            settings.Peers[NodeId.Parse(from)], envelope, DateTimeOffset.UtcNow, CancellationToken.None);
+            settings.Peers[NodeId.Parse(from)], envelope, now ?? DateTimeOffset.UtcNow, CancellationToken.None);
         if (commit && refusal is null)
         {
             await session.SaveChangesAsync();

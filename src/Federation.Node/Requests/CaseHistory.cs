@@ -51,8 +51,14 @@ internal sealed class CaseHistory
     {
         var blob = await Blobs.GetAsync(_scope.Connection, _scope.Transaction, _schema, step.EnvelopeSha256, ct)
             ?? throw new InvalidOperationException($"the envelope {step.EnvelopeSha256} of step {step.DocumentSha256} of {step.Case} is missing");
+        return Read(blob.Content);
+    }
+
+    /// <summary>The document inside a case step envelope this node verified before it stored it (no second verification).</summary>
+    public static CaseStepDocument Read(byte[] envelope)
+    {
         var cms = new SignedCms();
-        cms.Decode(blob.Content);
+        cms.Decode(envelope);
         return CaseStepDocument.Parse(cms.ContentInfo.Content);
     }
 

@@ -21,6 +21,9 @@ public sealed class CaseJournal(NodeSettingsMonitor settings, MessageSender send
     /// <summary>How long a case message stays deliverable: long enough for a peer that is down for weeks.</summary>
     public static readonly TimeSpan MessageLifetime = TimeSpan.FromDays(90);
 
+    /// <summary>The id of the message (and feed item) that carries a shared step: case, place, and the step's digest (retaken steps share a place).</summary>
+    public static string MessageId(CaseRef caseRef, int seq, string documentSha256) => $"{caseRef}/{seq}/{documentSha256[..16]}";
+
     /// <summary>The transaction a step is written in.</summary>
     public sealed record Scope(NpgsqlConnection Connection, NpgsqlTransaction Transaction, IDocumentSession Session);
 
@@ -55,7 +58,7 @@ public sealed class CaseJournal(NodeSettingsMonitor settings, MessageSender send
             var body = JsonSerializer.SerializeToElement(new RequestMessageBody(Convert.ToBase64String(envelope)));
             await sender.SendAsync(scope.Connection, scope.Transaction,
                 new OutgoingMessage(RequestMessaging.Kind, RequestMessaging.StepType, [next.Peer(settings.Current.NodeId)], body, MessageLifetime,
-                    $"{next.Case}/{seq}/{sha[..16]}"), ct);
+                    MessageId(next.Case, seq!.Value, sha)), ct);
         }
         return new Taken(next, written, sha);
     }

@@ -24,6 +24,18 @@ public sealed class CaseStepReceiver(CaseJournal journal, TimeProvider clock) : 
     public const string UnknownCase = "request-unknown-case";
     public const string SequenceConflict = "request-sequence-conflict";
     public const string Malformed = "request-malformed";
+    public const string HeldLimit = "request-held-limit";
+
+    /// <summary>How many of this node's steps one crossing step of the peer may set aside: honest crossings displace the few taken while a message travelled.</summary>
+    public const int MaxDisplaced = 32;
+    /// <summary>How many steps of one case may wait for their predecessor: a bound on what a peer can make this node store.</summary>
+    public const int MaxHeldPerCase = 64;
+    /// <summary>
+    /// A crossing that sets aside a step of ours older than this is told to supervisors and duty officers: honest crossings
+    /// are as old as a message's journey, and a peer could backdate a step to undo ours (docs/requests.md, "Steps that cross").
+    /// </summary>
+    public static readonly TimeSpan CrossingAlertAge = TimeSpan.FromHours(1);
+    public const string CrossingAlert = "crossing-set-aside";
 
     protected override async Task<ItemRefusal?> ApplyAsync(ItemReception reception, ReceivedMessage message, CancellationToken ct)
     {
@@ -63,6 +75,9 @@ public sealed class CaseStepReceiver(CaseJournal journal, TimeProvider clock) : 
             return new(Malformed, e.Message);
         }
         if (doc.Seq is null) return new(Malformed, "a step without a sequence number stays on its node and is never sent");
+        // Both nodes name a step by the SHA-256 of its signed bytes: only the one encoding of the document is accepted, so
+        // the digest a node records is the digest of what was signed (and the ledger's leaf commits to it).
+        if (!check.Content.Span.SequenceEqual(doc.ToUtf8())) return new(Malformed, "the step document is not in its canonical encoding");
         if (doc.Actor.Node != peer.NodeId) return new(EnvelopeRejections.SignerNotOrigin, $"the step says {doc.Actor.Node} took it, but {peer.NodeId} signed it");
 
         await CaseJournal.LockAsync(scope, doc.Case, ct);
@@ -103,8 +118,14 @@ public sealed class CaseStepReceiver(CaseJournal journal, TimeProvider clock) : 
         if (!history.Holds(doc.Previous))
         {
             // Its predecessor has not arrived: keep it until it does (pull or push will bring it).
-            scope.Session.Store(new HeldCaseStep(HeldCaseStep.Key(doc.Case.Value, doc.Previous), doc.Case.Value, doc.Seq.Value, doc.Previous,
-                peer.NodeId.Value, envelope, now));
+            var key = HeldCaseStep.Key(doc.Case.Value, doc.Previous);
+            if (await scope.Session.LoadAsync<HeldCaseStep>(key, ct) is { } waiting)
+                return waiting.Envelope.AsSpan().SequenceEqual(envelope)
+                    ? (null, file)
+                    : (new(SequenceConflict, $"{peer.NodeId} signed two different steps after {doc.Previous} of {doc.Case}"), file);
+            if (await scope.Session.Query<HeldCaseStep>().CountAsync(h => h.Case == doc.Case.Value, ct) >= MaxHeldPerCase)
+                return (new(HeldLimit, $"{MaxHeldPerCase} steps of {doc.Case} already wait for their predecessors"), file);
+            scope.Session.Store(new HeldCaseStep(key, doc.Case.Value, doc.Seq.Value, doc.Previous, peer.NodeId.Value, envelope, now));
             return (null, file);
         }
         return (new(SequenceConflict, $"step {doc.Seq} of {doc.Case} follows {doc.Previous}, which is not step {doc.Seq - 1} of this node's history"), file);
@@ -149,6 +170,8 @@ public sealed class CaseStepReceiver(CaseJournal journal, TimeProvider clock) : 
         // An honest peer never builds on a step of ours that its own step displaces: it would have had to hold ours first.
         if (ours.Any(s => s.Via != RequestStepRecorded.Local))
             return (new(SequenceConflict, $"{peer.NodeId} already built on step {rival.Seq} of {doc.Case}, which its step {sha} now claims to displace"), file);
+        if (ours.Count > MaxDisplaced)
+            return (new(SequenceConflict, $"step {sha} of {peer.NodeId} would set aside {ours.Count} steps of this node (at most {MaxDisplaced})"), file);
         var (before, seq, last) = await history.ReplayBeforeAsync(rival, ct);
         var decision = RequestRules.Take(before, doc.Step, doc.Actor, doc.At);
         if (!decision.Allowed) return (new(decision.Violation!.Rule, decision.Violation.Detail), file);
@@ -159,25 +182,40 @@ public sealed class CaseStepReceiver(CaseJournal journal, TimeProvider clock) : 
         {
             var mine = await history.DocumentAsync(step, ct);
             string outcome;
-            try
-            {
-                var retaken = await journal.TakeAsync(scope, written, mine.Step, mine.Actor, now, ct, reissues: step.DocumentSha256);
-                written = retaken.File;
-                outcome = "reissued as " + retaken.DocumentSha256;
-            }
-            catch (RequestRefused refused)
-            {
-                outcome = $"dropped: {refused.Rule}: {refused.Detail}";
-            }
+            if (!StillActs(settings, mine.Actor))
+                outcome = $"dropped: {RequestRuleCodes.Role}: {mine.Actor.Person} no longer holds the role {RequestJson.Name(mine.Actor.Role)} on this node";
+            else
+                try
+                {
+                    // A shared step is retaken now, after the peer's; a step that stays here keeps the time its person took it.
+                    var at = step.Seq is null ? mine.At : now;
+                    var retaken = await journal.TakeAsync(scope, written, mine.Step, mine.Actor, at, ct, reissues: step.DocumentSha256);
+                    written = retaken.File;
+                    outcome = "reissued as " + retaken.DocumentSha256;
+                }
+                catch (RequestRefused refused)
+                {
+                    outcome = $"dropped: {refused.Rule}: {refused.Detail}";
+                }
             CaseJournal.Supersede(scope, doc.Case, step.Seq, step.DocumentSha256, sha, now, outcome);
+        }
+        if (now - rival.At > CrossingAlertAge)
+        {
+            var notified = settings.People.Where(p => p.Value.Contains(Roles.Supervisor) || p.Value.Contains(Roles.DutyOfficer))
+                .Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+            scope.Session.Events.Append(RequestFile.Stream(doc.Case), new RequestEscalated(doc.Case.Value, CrossingAlert, rival.At, now, notified));
         }
         return (null, written);
     }
 
+    /// <summary>A retaken step is signed again in its person's name: only while this node still gives them that role.</summary>
+    private static bool StillActs(NodeSettings settings, Actor actor) =>
+        actor.Role == CaseRole.System || settings.People.TryGetValue(actor.Person, out var roles) && roles.Contains(RequestJson.Name(actor.Role));
+
     /// <summary>
     /// Applies the peer's step that was held waiting for <paramref name="recordedSha"/>, now that it is recorded. A held step
-    /// the rules now refuse is dropped (and stays out of the history): it was checked when held, and the step that released
-    /// it was valid on its own.
+    /// refused now is not applied but recorded as refused (<see cref="HeldStepRefused"/>), for people to see: the step that
+    /// released it was valid on its own and stays.
     /// </summary>
     private async Task<RequestFile> ReleaseHeldAsync(CaseJournal.Scope scope, NodeSettings settings, PeerSettings peer, RequestFile file, string recordedSha,
         DateTimeOffset now, CancellationToken ct)
@@ -186,10 +224,12 @@ public sealed class CaseStepReceiver(CaseJournal journal, TimeProvider clock) : 
         var held = await scope.Session.LoadAsync<HeldCaseStep>(key, ct);
         if (held is null) return file;
         scope.Session.Delete<HeldCaseStep>(key);
-        var check = _verifier.VerifyAttached(held.Envelope, new EnvelopePolicy(FederationOids.CaseStep, peer.NodeId, peer.Anchor));
-        check.Signer?.Dispose();
-        if (!check.Accepted) return file;
-        var (_, after) = await ApplyOneAsync(scope, settings, peer, file, CaseStepDocument.Parse(check.Content.Span), held.Envelope, now, ct);
+        // Verified when it was held (and receipted then): a certificate that expired since must not lose it now.
+        var doc = CaseHistory.Read(held.Envelope);
+        var (refusal, after) = await ApplyOneAsync(scope, settings, peer, file, doc, held.Envelope, now, ct);
+        if (refusal is { } r)
+            scope.Session.Events.Append(RequestFile.Stream(doc.Case),
+                new HeldStepRefused(doc.Case.Value, doc.Seq, CaseStepDocument.Sha256Hex(doc.ToUtf8()), held.From, r.Reason, r.Detail, now));
         return after ?? file;
     }
 

@@ -51,6 +51,12 @@ public sealed record RequestStepRecorded(
 /// </summary>
 public sealed record RequestStepSuperseded(string Case, int? Seq, string DocumentSha256, string SupersededBy, DateTimeOffset At, string Outcome);
 
+/// <summary>
+/// A peer's step that waited for its predecessor was refused when that arrived (it was receipted when held): recorded so
+/// that people see the two nodes may disagree on it, with the rule that refused it.
+/// </summary>
+public sealed record HeldStepRefused(string Case, int? Seq, string DocumentSha256, string From, string Rule, string Detail, DateTimeOffset At);
+
 /// <summary>A peer's step that arrived before its predecessor (<see cref="Previous"/>); applied as soon as the predecessor is recorded.</summary>
 public sealed record HeldCaseStep(string Id, string Case, int Seq, string Previous, string From, byte[] Envelope, DateTimeOffset HeldAt)
 {

@@ -13,6 +13,7 @@ public static class RequestsSetup
         opts.Events.AddEventType<RequestStepRecorded>();
         opts.Events.AddEventType<RequestEscalated>();
         opts.Events.AddEventType<RequestStepSuperseded>();
+        opts.Events.AddEventType<HeldStepRefused>();
     }
 
     public static IServiceCollection AddRequests(this IServiceCollection services)
