@@ -14,8 +14,10 @@ namespace Federation.Node.Requests;
 /// the sending peer's pinned CA and name it (<c>signer-not-origin</c> otherwise); the case must be known, unless the
 /// step is the <c>send</c> that opens it (<c>request-unknown-case</c>); the peer must be party to it
 /// (<c>request-not-party</c>); a step already held is ignored, one whose predecessor has not arrived is held; then
-/// the same <see cref="RequestRules"/> as on the sending node. The requested node answers an accepted <c>send</c>
-/// with its signed <c>deliver</c> step, whose time is this reception's: the receipt's time, where the legal clock starts.
+/// the same <see cref="RequestRules"/> as on the sending node. A step that crossed one of ours (same place, same
+/// predecessor) is settled by <see cref="CrossedAsync"/>, alike on both nodes. The requested node answers an accepted
+/// <c>send</c> with its signed <c>deliver</c> step, whose time is this reception's: the receipt's time, where the legal
+/// clock starts.
 /// </summary>
 public sealed class CaseStepReceiver(CaseJournal journal, TimeProvider clock) : MessageHandler(RequestMessaging.Kind, clock)
 {
