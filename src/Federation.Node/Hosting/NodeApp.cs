@@ -73,6 +73,7 @@ public static class NodeApp
         services.AddLedger(ledger);
         services.AddAccessLog();
         services.AddNodeConsole();
+        Console.DataProtectionKeyRing.AddNodeDataProtection(services, settings.NodeId.Value, settings.Schema);
         services.AddProblemDetails();
         services.AddNodeAuthentication(builder.Configuration);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
