@@ -107,6 +107,29 @@ public sealed class RequestsEscalationTests(TwoNodes nodes) : IClassFixture<TwoN
 
     /// <summary>Hangfire jobs waiting in the Scheduled state for this case: they are rows in PostgreSQL, so they survive a restart.</summary>
     [Fact]
+    public async Task A_delivered_request_nobody_acknowledges_alerts_both_sides_after_two_days_and_an_acknowledged_one_does_not()
+    {
+        var caseRef = (await DraftAsync(Kr, "officer", RequestType.DiscloseSubscriber, "EU:2023/1543", "fr-ofmin", Disclosure)).Case.Case;
+        await ActAsync(Kr, "officer", caseRef, "submit");
+        await ActAsync(Kr, "supervisor", caseRef, "approve");
+        await ActAsync(Kr, "officer", caseRef, "send");
+        await PushAsync(Kr, Fr);
+        var fr = await GetAsync(Fr, "case-handler", caseRef);
+        var due = fr.Case.DeliveredAt!.Value.AddDays(2); // normal priority; the response itself is due in 10 days
+
+        Assert.Contains((RequestEscalation.AcknowledgementDue, due), RequestEscalation.DuePoints(fr.Case, NodeId.Parse("fr-ofmin")));
+        var frEscalation = Fr.Services.GetRequiredService<RequestEscalation>();
+        var alarm = await frEscalation.FireAsync(caseRef, RequestEscalation.AcknowledgementDue, due, due, default);
+        Assert.Equal(["urn:federation:person:fr-ofmin:duty-officer", "urn:federation:person:fr-ofmin:supervisor"], alarm!.Notified);
+
+        await ActAsync(Fr, "duty-officer", caseRef, "acknowledge", new { responderRef = "FR-ACK-1" });
+        await PushAsync(Fr, Kr);
+        var kr = await GetAsync(Kr, "officer", caseRef);
+        Assert.DoesNotContain(RequestEscalation.DuePoints(kr.Case, NodeId.Parse("kr-knpa")), p => p.Point == RequestEscalation.AcknowledgementDue);
+        Assert.Null(await Kr.Services.GetRequiredService<RequestEscalation>().FireAsync(caseRef, RequestEscalation.AcknowledgementDue, due, due, default));
+    }
+
+    [Fact]
     public async Task A_closed_case_is_archived_by_each_node_when_its_retention_ends_and_leaves_the_working_boxes()
     {
         var caseRef = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;

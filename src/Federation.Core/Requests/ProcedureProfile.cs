@@ -27,6 +27,18 @@ public sealed record ProcedureProfile(
     /// <summary>The time allowed for validation after an emergency was sent before it.</summary>
     public static readonly TimeSpan ExPostValidation = TimeSpan.FromHours(48);
 
+    /// <summary>
+    /// How long the requested side has to acknowledge a delivered request (domain/requests.md §6.6, a policy informed by
+    /// the EIO one-week rule): 2 days, 4 hours in urgency, 30 minutes for an emergency (the 24/7 point of contact).
+    /// Elapsed time: working-day calendars are not modelled.
+    /// </summary>
+    public static TimeSpan AcknowledgementTime(Priority priority) => priority switch
+    {
+        Priority.Emergency => TimeSpan.FromMinutes(30),
+        Priority.Urgent => TimeSpan.FromHours(4),
+        _ => TimeSpan.FromDays(2),
+    };
+
     public bool NeedsValidation(RequestType type, RequestDetails details) =>
         ValidationForTrafficAndContent && (type is RequestType.DiscloseTraffic or RequestType.DiscloseContent
             || (type == RequestType.EmergencyDisclosure

@@ -10,7 +10,8 @@ using Npgsql;
 namespace Federation.Node.Requests;
 
 /// <summary>
-/// Escalation as a case's clock runs down (domain/requests.md §6.6): reminder to the assignees at 50 %, supervisors
+/// Escalation as a case's clock runs down (domain/requests.md §6.6): an unacknowledged delivery (2 days, 4 h urgent,
+/// 30 min emergency), reminder to the assignees at 50 %, supervisors
 /// and duty officers at 80 %, overdue at 100 % with a signed reminder to the peer (25/50/100 % in an emergency);
 /// preservation expiry warnings and the expiry itself. Each point is a Hangfire job scheduled at its time
 /// (<see cref="Schedule"/>), so nothing polls; each job re-reads the case and acts only if its point is still due —
@@ -23,6 +24,7 @@ public sealed class RequestEscalation(IDocumentStore store, NpgsqlDataSource db,
     public const string PreservationExpiry = "preservation-expiry";
     public const string ValidationDue = "validation-due";
     public const string ArchivePoint = "archive";
+    public const string AcknowledgementDue = "acknowledgement-due";
 
     /// <summary>
     /// The escalation points of a case as this node holds it: name and time. With <paramref name="archiveAfter"/>, a closed
@@ -34,6 +36,11 @@ public sealed class RequestEscalation(IDocumentStore store, NpgsqlDataSource db,
         if (c.Clock is { IsRunning: true } clock)
             foreach (var e in Enum.GetValues<Escalation>())
                 points.Add((RequestJson.Name(e), clock.EscalationAt(e)!.Value));
+        // Nobody took the request on: both sides' people are told when the acknowledgement time has run out — unless the
+        // response itself is due by then, whose own alarms say more.
+        if (c.State == RequestState.Delivered && c.DeliveredAt is { } delivered
+            && delivered + ProcedureProfile.AcknowledgementTime(c.EffectivePriority) is var ackDue && !(c.Clock?.Due <= ackDue))
+            points.Add((AcknowledgementDue, ackDue));
         // An emergency sent before validation: the requesting side is told when the 48 h run out unvalidated.
         if (c.ValidationPending && self == c.RequestingNode && !c.State.IsFinished())
             points.Add((ValidationDue, c.ValidationDue!.Value));
@@ -95,6 +102,7 @@ public sealed class RequestEscalation(IDocumentStore store, NpgsqlDataSource db,
             "alert" or "overdue" => [Roles.Supervisor, Roles.DutyOfficer],
             ValidationDue => [Roles.Supervisor, Roles.Validator],
             ArchivePoint => [Roles.Auditor],
+            AcknowledgementDue => c.SideOf(s.NodeId) == CaseSide.Requested ? [Roles.DutyOfficer, Roles.Supervisor] : new[] { Roles.Officer },
             _ => c.SideOf(s.NodeId) == CaseSide.Requested ? [Roles.CaseHandler, Roles.DutyOfficer] : [Roles.Officer, Roles.Supervisor],
         };
         var notified = s.People.Where(p => p.Value.Overlaps(roles)).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();

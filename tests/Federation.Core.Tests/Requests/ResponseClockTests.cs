@@ -130,4 +130,13 @@ public sealed class ResponseClockTests
         Assert.Null(Delivered(RequestType.SpontaneousInfo, "EU:2023/977", Priority.Normal, details).Clock);
         Assert.Null(Delivered(RequestType.MlaTracker, "MLA:TRACKER", Priority.Normal, details).Clock);
     }
+
+    [Theory]
+    [InlineData(Priority.Normal, 48 * 60)]
+    [InlineData(Priority.Urgent, 4 * 60)]
+    [InlineData(Priority.Emergency, 30)]
+    public void The_requested_side_acknowledges_within_two_days_four_hours_or_thirty_minutes(Priority priority, int minutes)
+    {
+        Assert.Equal(TimeSpan.FromMinutes(minutes), ProcedureProfile.AcknowledgementTime(priority));
+    }
 }
