@@ -164,6 +164,34 @@ public sealed partial class ConsolePageTests(ConsolePageTests.OneNode node) : IC
         Assert.Equal(RequestState.InReview, (await RequestSteps.GetAsync(Kr, "officer", caseRef)).Case.State);
     }
 
+    [Fact]
+    public async Task A_supervisor_sees_the_refusal_proposal_before_co_signing_it_and_the_proposer_is_not_offered_the_co_signature()
+    {
+        var caseRef = (await RequestSteps.DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", RequestSteps.Preservation)).Case.Case;
+        await RequestSteps.ActAsync(Kr, "officer", caseRef, "submit");
+        await RequestSteps.ActAsync(Kr, "supervisor", caseRef, "approve");
+        await RequestSteps.ActAsync(Kr, "officer", caseRef, "send");
+        await RequestSteps.PushAsync(Kr, Fr);
+        await RequestSteps.ActAsync(Fr, "case-handler", caseRef, "acknowledge", new { responderRef = "FR-C-1" });
+        await RequestSteps.ActAsync(Fr, "case-handler", caseRef, "refuse", new { ground = "data-not-held", reasons = "Account deleted in March" });
+
+        async Task<string> PageAsync(string person)
+        {
+            using var client = Clients.DevPerson("fr-ofmin", person, Fr);
+            var token = await TokenAsync(client, $"console/requests/{caseRef}");
+            using var opened = await client.PostAsync($"console/requests/{caseRef}?handler=View",
+                new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["justification"] = "co-signature" }));
+            Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+            return await opened.Content.ReadAsStringAsync();
+        }
+
+        var supervisor = await PageAsync("supervisor");
+        Assert.Contains("data-testid=\"pending-refusal\"", supervisor, StringComparison.Ordinal);
+        Assert.Contains("Account deleted in March", supervisor, StringComparison.Ordinal);
+        Assert.Contains("co-sign-refusal", ActionValue().Matches(supervisor).Select(m => m.Groups[1].Value));
+        Assert.DoesNotContain("co-sign-refusal", ActionValue().Matches(await PageAsync("case-handler")).Select(m => m.Groups[1].Value));
+    }
+
     [GeneratedRegex("name=\"action\" value=\"([^\"]+)\"")]
     private static partial Regex ActionValue();
 

@@ -223,6 +223,46 @@ public sealed class RequestsRefusalTests(TwoNodes nodes) : IClassFixture<TwoNode
     }
 
     [Fact]
+    public async Task An_amended_answer_reaches_the_peer_only_once_a_supervisor_co_signed_it()
+    {
+        var caseRef = await SentPreservationAsync();
+        await ActAsync(Fr, "case-handler", caseRef, "acknowledge", new { responderRef = "FR-9" });
+        await ActAsync(Fr, "case-handler", caseRef, "request-information", new { reason = "Which account exactly?" });
+        await PushAsync(Fr, Kr);
+        var amended = Preservation with { Identifiers = [new TargetIdentifier("account", "uploader-4711@examplehost")] };
+
+        await ActAsync(Kr, "officer", caseRef, "answer", new { note = "The full account name", amended });
+        await PushAsync(Kr, Fr);
+        Assert.Equal(RequestState.InfoRequested, (await GetAsync(Fr, "case-handler", caseRef)).Case.State); // nothing left kr-knpa
+        using (var bySelf = await TryActAsync(Kr, "officer", caseRef, "co-sign-answer"))
+            Assert.Equal(RequestRuleCodes.Role, await ProblemReason.Of(bySelf, HttpStatusCode.Forbidden));
+
+        await ActAsync(Kr, "supervisor", caseRef, "co-sign-answer");
+        await PushAsync(Kr, Fr);
+
+        var fr = await GetAsync(Fr, "case-handler", caseRef);
+        Assert.Equal((RequestState.Acknowledged, 2), (fr.Case.State, fr.Case.Version));
+        Assert.Equal("uploader-4711@examplehost", fr.Case.Details.Identifiers![0].Value);
+        Assert.Equal(["urn:federation:person:kr-knpa:officer", "urn:federation:person:kr-knpa:supervisor"], fr.Case.AmendmentSigners);
+        Assert.Equal(SharedState(await GetAsync(Kr, "officer", caseRef)), SharedState(fr));
+    }
+
+    [Fact]
+    public async Task A_proposal_that_stays_on_its_node_is_refused_when_a_peer_sends_it_as_a_shared_step()
+    {
+        var caseRef = await SentPreservationAsync();
+        var acknowledged = (await ActAsync(Fr, "case-handler", caseRef, "acknowledge", new { responderRef = "FR-10" })).History[^1];
+        await PushAsync(Fr, Kr);
+        // fr-ofmin's node signs its case handler's refusal proposal as if it were shared: kr-knpa must not hold it.
+        var proposal = new CaseStepDocument(1, caseRef, acknowledged.Seq + 1, acknowledged.DocumentSha256,
+            new Actor(NodeId.Parse("fr-ofmin"), "urn:federation:person:fr-ofmin:case-handler", CaseRole.CaseHandler), DateTimeOffset.UtcNow,
+            new ProposeRefusal(RefusalGround.DataNotHeld, "Deleted"));
+
+        Assert.Equal(CaseStepReceiver.Malformed, (await ReceiveAsync(Kr, "fr-ofmin", Sign("fr-ofmin", proposal)))?.Reason);
+        Assert.Null((await GetAsync(Kr, "officer", caseRef)).Case.PendingRefusal);
+    }
+
+    [Fact]
     public async Task A_step_document_in_another_encoding_than_the_canonical_one_is_refused()
     {
         var caseRef = await SentPreservationAsync();

@@ -51,6 +51,10 @@ public sealed record RequestCase
     public DraftingRecord? Drafting { get; init; }
     /// <summary>Local to the requested node: a refusal waiting for a supervisor's co-signature.</summary>
     public PendingRefusal? PendingRefusal { get; init; }
+    /// <summary>Local to the requesting node: an amended answer waiting for a supervisor's co-signature.</summary>
+    public PendingAmendment? PendingAmendment { get; init; }
+    /// <summary>Who proposed and who co-signed the latest amendment.</summary>
+    public IReadOnlyList<string>? AmendmentSigners { get; init; }
     /// <summary>Local to each node: its auditors' signed findings on the case, oldest first.</summary>
     public IReadOnlyList<AuditFinding>? AuditFindings { get; init; }
     /// <summary>Local to each node: when and by whom (a person, or the node at the end of retention) the closed case was archived.</summary>
@@ -65,7 +69,7 @@ public sealed record RequestCase
     public NodeId Peer(NodeId self) => self == RequestingNode ? RequestedNode : RequestingNode;
 
     /// <summary>The part of the case both nodes hold identically.</summary>
-    public RequestCase SharedView() => this with { Drafting = null, PendingRefusal = null, AuditFindings = null, Archived = null };
+    public RequestCase SharedView() => this with { Drafting = null, PendingRefusal = null, PendingAmendment = null, AuditFindings = null, Archived = null };
 
     public SentRequest ToSent() => new(Case, Type, Profile, Priority, RequestingNode, RequestedNode, RequesterRef, Version, Details, Links,
         ApprovedBy ?? "", ValidatedBy, ValidationDue);
@@ -115,10 +119,12 @@ public sealed record RequestCase
             },
             Acknowledge a => this with { State = RequestState.Acknowledged, ResponderRef = a.ResponderRef },
             RequestInformation ri => this with { State = RequestState.InfoRequested, InformationRequested = ri.Reason, Clock = Clock?.Pause(at) },
-            Answer answer => this with
+            Answer { Amended: { } amended } answer => this with { PendingAmendment = new PendingAmendment(answer.Note, amended, actor.Person) },
+            Answer => this with { State = RequestState.Acknowledged, InformationRequested = null, Clock = Clock?.Resume(at) },
+            CoSignAnswer c => this with
             {
                 State = RequestState.Acknowledged, InformationRequested = null, Clock = Clock?.Resume(at),
-                Details = answer.Amended ?? Details, Version = answer.Amended is null ? Version : Version + 1,
+                Details = c.Amended, Version = Version + 1, PendingAmendment = null, AmendmentSigners = [c.ProposedBy, actor.Person],
             },
             Accept accept => this with { State = RequestState.Accepted, Conditions = accept.Conditions },
             Postpone p => this with { State = RequestState.Postponed, LastReason = p.Reason, ReviewOn = p.ReviewOn },
@@ -133,7 +139,7 @@ public sealed record RequestCase
             Extend => this with { PreservedUntil = PreservedUntil!.Value + profile.Preservation!.Extension, ExtensionUsed = true },
             Release r => this with { State = RequestState.Released, LastReason = r.Reason },
             Respond r => this with { State = RequestState.Responded, Manifest = r.Manifest, Clock = Clock?.Stop(at) },
-            Withdraw w => this with { State = RequestState.Withdrawn, LastReason = w.Reason, Clock = Clock?.Stop(at), PendingRefusal = null },
+            Withdraw w => this with { State = RequestState.Withdrawn, LastReason = w.Reason, Clock = Clock?.Stop(at), PendingRefusal = null, PendingAmendment = null },
             Close c => this with { State = RequestState.Closed, LastReason = c.Reason, Clock = Clock?.Stop(at), ClosedAt = at },
             Expire => this with { State = RequestState.Expired },
             Archive a => this with { Archived = new Archived(actor.Person, at, a.Reason) },
@@ -163,6 +169,9 @@ public sealed record Archived(string By, DateTimeOffset At, string Reason);
 
 /// <summary>An auditor's note on a case: who, when, what.</summary>
 public sealed record AuditFinding(string Auditor, DateTimeOffset At, string Finding);
+
+/// <summary>An amended answer proposed by an officer, waiting for a supervisor.</summary>
+public sealed record PendingAmendment(string Note, RequestDetails Amended, string ProposedBy);
 
 /// <summary>A refusal proposed by a case handler, waiting for a supervisor.</summary>
 public sealed record PendingRefusal(RefusalGround Ground, string Reasons, string ProposedBy);

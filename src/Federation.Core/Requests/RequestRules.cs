@@ -33,6 +33,7 @@ public static class RequestRules
         ["acknowledge"] = new(CaseSide.Requested, Handlers, [RequestState.Delivered]),
         ["request-information"] = new(CaseSide.Requested, Handlers, [RequestState.Acknowledged, RequestState.Accepted]),
         ["answer"] = new(CaseSide.Requesting, [CaseRole.Officer], [RequestState.InfoRequested]),
+        ["co-sign-answer"] = new(CaseSide.Requesting, [CaseRole.Supervisor], [RequestState.InfoRequested]),
         ["accept"] = new(CaseSide.Requested, Handlers, [RequestState.Acknowledged]),
         ["postpone"] = new(CaseSide.Requested, Handlers, [RequestState.Acknowledged, RequestState.Accepted]),
         ["resume"] = new(CaseSide.Requested, Handlers, [RequestState.Postponed]),
@@ -164,8 +165,14 @@ public static class RequestRules
             case Answer a when string.IsNullOrWhiteSpace(a.Note):
                 return new(ReasonRequired, "an answer needs a note");
             case Answer { Amended: { } amended }:
-                var stillMissing = profile.MissingFields(current.Type, current.Priority, amended);
-                return stillMissing.Count == 0 ? null : new(FieldsMissing, $"{current.Profile} requires {string.Join(", ", stillMissing)}");
+                return CheckAmendment(profile, current, amended);
+            case CoSignAnswer c:
+                if (string.IsNullOrWhiteSpace(c.ProposedBy) || c.ProposedBy == actor.Person)
+                    return new(CoSignature, $"an amendment is proposed by an officer and co-signed by a different person; {actor.Person} cannot do both");
+                if (current.PendingAmendment is { } proposal && (proposal.ProposedBy != c.ProposedBy || proposal.Note != c.Note || !SameDetails(proposal.Amended, c.Amended)))
+                    return new(CoSignature, "the co-signature must cover the amendment exactly as proposed");
+                if (string.IsNullOrWhiteSpace(c.Note)) return new(ReasonRequired, "an answer needs a note");
+                return CheckAmendment(profile, current, c.Amended);
             case Postpone p when string.IsNullOrWhiteSpace(p.Reason):
                 return new(ReasonRequired, "postponing needs a reason");
             case Postpone p when p.ReviewOn <= at:
@@ -208,6 +215,25 @@ public static class RequestRules
         current.PendingRefusal is { } pending
             ? (new Refuse(pending.Ground, pending.Reasons, pending.ProposedBy), null)
             : (null, new RuleViolation(CoSignature, "no refusal proposed by a case handler awaits a co-signature"));
+
+    /// <summary>
+    /// The amended answer a supervisor co-signs: the pending proposal exactly as the officer made it. Only the requesting
+    /// node holds the proposal; the peer receiving the step checks that two different people signed it.
+    /// </summary>
+    public static (CoSignAnswer? Step, RuleViolation? Violation) CoSignAmendment(RequestCase current) =>
+        current.PendingAmendment is { } pending
+            ? (new CoSignAnswer(pending.Note, pending.Amended, pending.ProposedBy), null)
+            : (null, new RuleViolation(CoSignature, "no amended answer proposed by an officer awaits a co-signature"));
+
+    // Details hold lists, which records compare by reference: compare what would be signed instead.
+    private static bool SameDetails(RequestDetails a, RequestDetails b) =>
+        System.Text.Json.JsonSerializer.Serialize(a, RequestJson.Options) == System.Text.Json.JsonSerializer.Serialize(b, RequestJson.Options);
+
+    private static RuleViolation? CheckAmendment(ProcedureProfile profile, RequestCase current, RequestDetails amended)
+    {
+        var missing = profile.MissingFields(current.Type, current.Priority, amended);
+        return missing.Count == 0 ? null : new(FieldsMissing, $"{current.Profile} requires {string.Join(", ", missing)}");
+    }
 
     private static RuleViolation? CheckRefusal(ProcedureProfile profile, RefusalGround ground, string reasons)
     {

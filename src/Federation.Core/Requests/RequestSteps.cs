@@ -20,6 +20,7 @@ namespace Federation.Core.Requests;
 [JsonDerivedType(typeof(Acknowledge), "acknowledge")]
 [JsonDerivedType(typeof(RequestInformation), "request-information")]
 [JsonDerivedType(typeof(Answer), "answer")]
+[JsonDerivedType(typeof(CoSignAnswer), "co-sign-answer")]
 [JsonDerivedType(typeof(Accept), "accept")]
 [JsonDerivedType(typeof(Postpone), "postpone")]
 [JsonDerivedType(typeof(Resume), "resume")]
@@ -87,8 +88,22 @@ public sealed record Acknowledge(string ResponderRef) : RequestStep { [JsonIgnor
 /// <summary>Asks the requesting side for clarification; the response clock pauses until the answer.</summary>
 public sealed record RequestInformation(string Reason) : RequestStep { [JsonIgnore] public override string Action => "request-information"; }
 
-/// <summary>The clarification, optionally with amended details (a new version); the clock resumes.</summary>
-public sealed record Answer(string Note, RequestDetails? Amended = null) : RequestStep { [JsonIgnore] public override string Action => "answer"; }
+/// <summary>
+/// The clarification; the clock resumes. With amended details it is only a proposal, kept on the requesting node until a
+/// supervisor co-signs it (<see cref="CoSignAnswer"/>): an amended request goes to the peer with four eyes on it, as the
+/// approved original did (domain/requests.md §6.5 row 11).
+/// </summary>
+public sealed record Answer(string Note, RequestDetails? Amended = null) : RequestStep
+{
+    [JsonIgnore] public override string Action => "answer";
+    public override bool IsShared(RequestCase? current) => Amended is null && base.IsShared(current);
+}
+
+/// <summary>The amended answer as the peer sees it: the officer's note and new details, co-signed by the supervisor who takes this step.</summary>
+public sealed record CoSignAnswer(string Note, RequestDetails Amended, string ProposedBy) : RequestStep
+{
+    [JsonIgnore] public override string Action => "co-sign-answer";
+}
 
 /// <summary>Accepts the request, optionally with conditions or use limits (Budapest Art 28).</summary>
 public sealed record Accept(string? Conditions = null) : RequestStep { [JsonIgnore] public override string Action => "accept"; }

@@ -62,7 +62,7 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
 
     /// <summary>
     /// Takes <paramref name="action"/> on a case. <paramref name="body"/> is the action's JSON body (see docs/requests.md);
-    /// <c>send</c> and <c>co-sign-refusal</c> take none: the node sends the approved version, the supervisor co-signs the pending proposal.
+    /// <c>send</c>, <c>co-sign-refusal</c> and <c>co-sign-answer</c> take none: the node sends the approved version, the supervisor co-signs the pending proposal.
     /// </summary>
     public async Task<RequestView> ActAsync(Person person, CaseRef caseRef, string action, JsonObject? body, CancellationToken ct)
     {
@@ -77,6 +77,7 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
             {
                 "send" => new Send(current.ToSent()),
                 "co-sign-refusal" => RequestRules.CoSign(current) is { Step: { } s } ? s : throw RequestRefused.From(RequestRules.CoSign(current).Violation!),
+                "co-sign-answer" => RequestRules.CoSignAmendment(current) is { Step: { } a } ? a : throw RequestRefused.From(RequestRules.CoSignAmendment(current).Violation!),
                 _ => ParseStep(action, body),
             };
             return await journal.TakeAsync(scope, file, step, ActorFor(person, action), now, ct);

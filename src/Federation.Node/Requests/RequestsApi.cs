@@ -52,7 +52,8 @@ public static class RequestsApi
         send {} (officer or supervisor: approved → sent; the approved version goes to the peer) ·
         acknowledge {responderRef} (case handler or duty officer: delivered → acknowledged) ·
         request-information {reason} (case handler: → info-requested, clock paused) ·
-        answer {note, amended?} (officer: info-requested → acknowledged, clock resumed) ·
+        answer {note, amended?} (officer: info-requested → acknowledged, clock resumed; with amended details only a proposal until co-signed) ·
+        co-sign-answer {} (a supervisor other than the proposing officer: the amended answer goes out as a new version) ·
         accept {conditions?} · postpone {reason, reviewOn} · resume {} (case handler) ·
         refuse {ground, reasons} (case handler proposes) · co-sign-refusal {} (a supervisor other than the proposer: → refused) ·
         preserve {} (case handler: accepted → preserved for the profile's period) · extend {} (supervisor, once) · release {reason} (officer) ·

@@ -81,6 +81,43 @@ public sealed class RequestGuardTests
     }
 
     [Fact]
+    public void An_amended_answer_waits_on_the_requesting_node_until_another_person_co_signs_it()
+    {
+        var asked = SomeRequests.In(RequestState.InfoRequested) with { InformationRequested = "Which account?", Clock = SomeRequests.In(RequestState.InfoRequested).Clock!.Pause(At) };
+        var amended = asked.Details with { Identifiers = [new TargetIdentifier("account", "uploader-4711@examplehost")] };
+        var answer = new Answer("The account named in full", amended);
+        Assert.False(answer.IsShared(asked)); // the proposal never leaves the node
+        Assert.True(new Answer("Plain answer").IsShared(asked));
+
+        var proposed = Take(asked, answer, KrOfficer, At);
+        Assert.Equal((RequestState.InfoRequested, asked.Version, asked.Details), (proposed.State, proposed.Version, proposed.Details));
+        Assert.Equal(KrOfficer.Person, proposed.PendingAmendment!.ProposedBy);
+        Assert.Null(proposed.SharedView().PendingAmendment);
+
+        var coSign = RequestRules.CoSignAmendment(proposed).Step!;
+        Assert.Equal(RequestRuleCodes.Role, Refused(proposed, coSign, KrOfficer)?.Rule);
+        Assert.Equal(RequestRuleCodes.CoSignature, Refused(proposed, coSign, KrSupervisor with { Person = KrOfficer.Person })?.Rule);
+        Assert.Equal(RequestRuleCodes.CoSignature, Refused(proposed, coSign with { Note = "something else" }, KrSupervisor)?.Rule);
+        Assert.Equal(RequestRuleCodes.CoSignature, RequestRules.CoSignAmendment(asked).Violation?.Rule);
+
+        var answered = Take(proposed, coSign, KrSupervisor, At.AddHours(1));
+        Assert.Equal((RequestState.Acknowledged, asked.Version + 1, "uploader-4711@examplehost"), (answered.State, answered.Version, answered.Details.Identifiers![0].Value));
+        Assert.Equal([KrOfficer.Person, KrSupervisor.Person], answered.AmendmentSigners);
+        Assert.Null(answered.PendingAmendment);
+        Assert.True(answered.Clock!.IsRunning);
+    }
+
+    [Fact]
+    public void An_amendment_that_drops_a_required_field_is_refused_when_proposed_and_when_received()
+    {
+        var asked = SomeRequests.In(RequestState.InfoRequested);
+        var incomplete = asked.Details with { Custodian = null };
+
+        Assert.Equal(RequestRuleCodes.FieldsMissing, Refused(asked, new Answer("x", incomplete), KrOfficer)?.Rule);
+        Assert.Equal(RequestRuleCodes.FieldsMissing, Refused(asked with { Drafting = null }, new CoSignAnswer("x", incomplete, KrOfficer.Person), KrSupervisor)?.Rule);
+    }
+
+    [Fact]
     public void A_received_refusal_signed_by_one_person_twice_is_refused()
     {
         var acknowledged = SomeRequests.In(RequestState.Acknowledged) with { PendingRefusal = null, Drafting = null };
