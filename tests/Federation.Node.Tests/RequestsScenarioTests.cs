@@ -1,5 +1,7 @@
 using System.Net;
+using Federation.Core.Identity;
 using Federation.Core.Requests;
+using Federation.Node.Requests;
 using Federation.Node.Tests.Support;
 using static Federation.Node.Tests.Support.RequestSteps;
 
@@ -132,6 +134,48 @@ public sealed class RequestsScenarioTests(TwoNodes nodes) : IClassFixture<TwoNod
         Assert.Equal([all[0].CaseRef], first!.Select(s => s.CaseRef));
         using var tooMany = await handler.GetAsync("api/v1/requests?box=inbox&limit=100000");
         Assert.Equal("request-limit-invalid", await ProblemReason.Of(tooMany, HttpStatusCode.BadRequest));
+    }
+
+    [Fact]
+    public async Task Data_handed_over_and_then_objected_to_must_be_deleted_and_the_signed_confirmation_reaches_the_requested_side()
+    {
+        var caseRef = (await DraftAsync(Kr, "officer", RequestType.DiscloseSubscriber, "EU:2023/1543", "fr-ofmin", Disclosure)).Case.Case;
+        await ActAsync(Kr, "officer", caseRef, "submit");
+        await ActAsync(Kr, "supervisor", caseRef, "approve");
+        await ActAsync(Kr, "officer", caseRef, "send");
+        await PushAsync(Kr, Fr);
+        await ActAsync(Fr, "case-handler", caseRef, "acknowledge", new { responderRef = "FR-R-1" });
+        await ActAsync(Fr, "case-handler", caseRef, "accept");
+        await ActAsync(Fr, "case-handler", caseRef, "respond", new
+        {
+            manifest = new { items = new[] { new { sha256 = new string('e', 64), size = 512, label = "subscriber.json", category = "subscriber" } } },
+        });
+        await ActAsync(Fr, "supervisor", caseRef, "restrict", new { kind = "must-delete", reason = "The enforcing authority objected within 96 hours" });
+        await PushAsync(Fr, Kr);
+        await ActAsync(Kr, "officer", caseRef, "close", new { reason = "Answered" });
+
+        var kr = await GetAsync(Kr, "officer", caseRef);
+        Assert.True(kr.Case.Restriction!.DeletionAwaited);
+        var archiveAfter = TimeSpan.FromDays(365);
+        Assert.Empty(RequestEscalation.DuePoints(kr.Case, NodeId.Parse("kr-knpa"), archiveAfter)); // no archiving while a deletion is awaited
+        using var dpo = Clients.DevPerson("kr-knpa", "auditor", Kr);
+        using (var early = await dpo.PostAsync($"api/v1/requests/{caseRef}/archive", System.Net.Http.Json.JsonContent.Create(new { reason = "retention" })))
+            Assert.Equal(RequestRuleCodes.State, await ProblemReason.Of(early, HttpStatusCode.Conflict));
+        using (var byOfficer = await TryActAsync(Kr, "officer", caseRef, "confirm-deletion", new { note = "deleted" }))
+            Assert.Equal(RequestRuleCodes.Role, await ProblemReason.Of(byOfficer, HttpStatusCode.Forbidden));
+
+        await ActAsync(Kr, "supervisor", caseRef, "confirm-deletion", new { note = "subscriber.json deleted from the case file and the analysis store" });
+        await PushAsync(Kr, Fr);
+
+        Assert.Equal([(RequestEscalation.ArchivePoint, kr.Case.ClosedAt!.Value + archiveAfter)],
+            RequestEscalation.DuePoints((await GetAsync(Kr, "officer", caseRef)).Case, NodeId.Parse("kr-knpa"), archiveAfter));
+        var fr = await GetAsync(Fr, "case-handler", caseRef);
+        Assert.Equal("urn:federation:person:kr-knpa:supervisor", fr.Case.Restriction!.DeletionConfirmedBy);
+        Assert.Equal(RequestState.Closed, fr.Case.State);
+        Assert.Equal(SharedState(await GetAsync(Kr, "officer", caseRef)), SharedState(fr));
+        Assert.Equal(SharedHistory(await GetAsync(Kr, "officer", caseRef)), SharedHistory(fr));
+        using (var archived = await dpo.PostAsync($"api/v1/requests/{caseRef}/archive", System.Net.Http.Json.JsonContent.Create(new { reason = "retention" })))
+            Assert.Equal(HttpStatusCode.OK, archived.StatusCode);
     }
 
     [Fact]

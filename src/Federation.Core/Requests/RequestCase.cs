@@ -42,6 +42,8 @@ public sealed record RequestCase
     public DateTimeOffset? PreservedUntil { get; init; }
     public bool ExtensionUsed { get; init; }
     public ResponseManifest? Manifest { get; init; }
+    /// <summary>A restriction the requested side put on data it handed over, and whether its deletion was confirmed.</summary>
+    public Restriction? Restriction { get; init; }
     /// <summary>When the case was closed: the start of its retention period.</summary>
     public DateTimeOffset? ClosedAt { get; init; }
     /// <summary>Why the case was returned, withdrawn, released or closed (the latest of them).</summary>
@@ -139,6 +141,8 @@ public sealed record RequestCase
             Extend => this with { PreservedUntil = PreservedUntil!.Value + profile.Preservation!.Extension, ExtensionUsed = true },
             Release r => this with { State = RequestState.Released, LastReason = r.Reason },
             Respond r => this with { State = RequestState.Responded, Manifest = r.Manifest, Clock = Clock?.Stop(at) },
+            Restrict r => this with { Restriction = new Restriction(r.Kind, r.Reason, actor.Person, at, null, null, null) },
+            ConfirmDeletion d => this with { Restriction = Restriction! with { DeletionConfirmedBy = actor.Person, DeletionConfirmedAt = at, DeletionNote = d.Note } },
             Withdraw w => this with { State = RequestState.Withdrawn, LastReason = w.Reason, Clock = Clock?.Stop(at), PendingRefusal = null, PendingAmendment = null },
             Close c => this with { State = RequestState.Closed, LastReason = c.Reason, Clock = Clock?.Stop(at), ClosedAt = at },
             Expire => this with { State = RequestState.Expired },
@@ -163,6 +167,14 @@ public sealed record RequestCase
 
 /// <summary>Who drafted and who edited a request: none of them may approve or validate it.</summary>
 public sealed record DraftingRecord(string DraftedBy, IReadOnlyList<string> Authors);
+
+/// <summary>A post-delivery restriction: what, why, who set it when, and for a must-delete, who confirmed the deletion when.</summary>
+public sealed record Restriction(RestrictionKind Kind, string Reason, string By, DateTimeOffset At, string? DeletionConfirmedBy, DateTimeOffset? DeletionConfirmedAt,
+    string? DeletionNote)
+{
+    [JsonIgnore]
+    public bool DeletionAwaited => Kind == RestrictionKind.MustDelete && DeletionConfirmedAt is null;
+}
 
 /// <summary>A case archived on this node: by whom, when, why.</summary>
 public sealed record Archived(string By, DateTimeOffset At, string Reason);

@@ -44,6 +44,8 @@ public static class RequestRules
         ["release"] = new(CaseSide.Requesting, [CaseRole.Officer, CaseRole.Supervisor], [RequestState.Preserved]),
         ["respond"] = new(CaseSide.Requested, Handlers, [RequestState.Accepted]),
         ["withdraw"] = new(CaseSide.Requesting, [CaseRole.Supervisor], Open),
+        ["restrict"] = new(CaseSide.Requested, [CaseRole.Supervisor], [RequestState.Responded, RequestState.Closed]),
+        ["confirm-deletion"] = new(CaseSide.Requesting, [CaseRole.Supervisor], [RequestState.Responded, RequestState.Closed]),
         ["close"] = new(CaseSide.Requesting, [CaseRole.Officer, CaseRole.Supervisor],
             [RequestState.Responded, RequestState.Refused, RequestState.Released, RequestState.Expired, RequestState.Withdrawn, RequestState.Acknowledged]),
         ["expire"] = new(CaseSide.Requested, [CaseRole.System], [RequestState.Preserved]),
@@ -90,6 +92,7 @@ public static class RequestRules
                 return new(Role, $"'archive' needs the role auditor (the data-protection officer) or the node itself, not {Name(actor.Role)}");
             if (current.State != RequestState.Closed) return new(State, $"only a closed case is archived; this one is {Name(current.State)}");
             if (current.Archived is not null) return new(State, $"case {current.Case} was archived on {current.Archived.At:O}");
+            if (current.Restriction?.DeletionAwaited == true) return new(State, $"the deletion {current.Restriction.By} required is not confirmed yet");
             return string.IsNullOrWhiteSpace(archive.Reason) ? new(ReasonRequired, "archiving needs a reason") : null;
         }
         var rule = Rules[step.Action];
@@ -195,6 +198,16 @@ public static class RequestRules
                 return new(PreservationOnly, "a preservation request is answered by preserving, not by a response manifest");
             case Respond r:
                 return CheckManifest(r.Manifest);
+            case Restrict r when string.IsNullOrWhiteSpace(r.Reason):
+                return new(ReasonRequired, "a restriction needs its reason (the authority's objection, the rectification)");
+            case Restrict when current.Restriction?.DeletionAwaited == true:
+                return new(State, "a deletion is already required and not yet confirmed");
+            case Restrict when current.Type is RequestType.Preserve:
+                return new(PreservationOnly, "a preservation hands no data over; there is nothing to restrict");
+            case ConfirmDeletion when current.Restriction?.DeletionAwaited != true:
+                return new(State, "no deletion is required on this case");
+            case ConfirmDeletion d when string.IsNullOrWhiteSpace(d.Note):
+                return new(ReasonRequired, "a deletion confirmation says what was deleted");
             case Withdraw w when string.IsNullOrWhiteSpace(w.Reason):
                 return new(ReasonRequired, "withdrawing needs a reason");
             case Close c when string.IsNullOrWhiteSpace(c.Reason):

@@ -31,6 +31,8 @@ namespace Federation.Core.Requests;
 [JsonDerivedType(typeof(Release), "release")]
 [JsonDerivedType(typeof(Respond), "respond")]
 [JsonDerivedType(typeof(Withdraw), "withdraw")]
+[JsonDerivedType(typeof(Restrict), "restrict")]
+[JsonDerivedType(typeof(ConfirmDeletion), "confirm-deletion")]
 [JsonDerivedType(typeof(Close), "close")]
 [JsonDerivedType(typeof(Expire), "expire")]
 [JsonDerivedType(typeof(AuditNote), "audit-note")]
@@ -135,6 +137,15 @@ public sealed record Release(string Reason) : RequestStep { [JsonIgnore] public 
 public sealed record Respond(ResponseManifest Manifest) : RequestStep { [JsonIgnore] public override string Action => "respond"; }
 
 public sealed record Withdraw(string Reason) : RequestStep { [JsonIgnore] public override string Action => "withdraw"; }
+
+/// <summary>
+/// After data was handed over, the requested side restricts its use or requires its deletion (an enforcing authority's
+/// objection, a rectification — domain/requests.md §6.5, rules across all states). Not a state: a flag on the case.
+/// </summary>
+public sealed record Restrict(string Reason, RestrictionKind Kind) : RequestStep { [JsonIgnore] public override string Action => "restrict"; }
+
+/// <summary>The requesting side confirms, signed, that it deleted what a must-delete restriction named.</summary>
+public sealed record ConfirmDeletion(string Note) : RequestStep { [JsonIgnore] public override string Action => "confirm-deletion"; }
 
 public sealed record Close(string Reason) : RequestStep { [JsonIgnore] public override string Action => "close"; }
 

@@ -49,6 +49,16 @@ public enum CaseRole
     [JsonStringEnumMemberName("system")] System,
 }
 
+/// <summary>What a post-delivery restriction asks of the requesting side.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RestrictionKind>))]
+public enum RestrictionKind
+{
+    /// <summary>Keep the data, use it no further until told otherwise.</summary>
+    [JsonStringEnumMemberName("use-restricted")] UseRestricted,
+    /// <summary>Delete the data and confirm it, signed.</summary>
+    [JsonStringEnumMemberName("must-delete")] MustDelete,
+}
+
 /// <summary>Categories of data a disclosure asks for (e-Evidence Art 3).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<DataCategory>))]
 public enum DataCategory

@@ -49,7 +49,8 @@ public sealed class RequestEscalation(IDocumentStore store, NpgsqlDataSource db,
             points.Add((PreservationWarning, until - terms.ExpiryWarning));
             if (self == c.RequestedNode) points.Add((PreservationExpiry, until));
         }
-        if (c.State == RequestState.Closed && c.Archived is null && c.ClosedAt is { } closed && archiveAfter is { } after)
+        // Not while a deletion is awaited: the case stays in the working boxes until it is confirmed, then the point is set.
+        if (c.State == RequestState.Closed && c.Archived is null && c.Restriction?.DeletionAwaited != true && c.ClosedAt is { } closed && archiveAfter is { } after)
             points.Add((ArchivePoint, closed + after));
         return points;
     }

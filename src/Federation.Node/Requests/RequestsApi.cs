@@ -58,7 +58,9 @@ public static class RequestsApi
         refuse {ground, reasons} (case handler proposes) · co-sign-refusal {} (a supervisor other than the proposer: → refused) ·
         preserve {} (case handler: accepted → preserved for the profile's period) · extend {} (supervisor, once) · release {reason} (officer) ·
         respond {manifest: {items: [{sha256, size, label, category?, locator?}], partialReason?}} (case handler: accepted → responded; digests, never evidence) ·
-        withdraw {reason} (supervisor) · close {reason} (officer)
+        withdraw {reason} (supervisor) · close {reason} (officer) ·
+        restrict {kind: use-restricted|must-delete, reason} (requested side's supervisor, after a response: a flag, not a state) ·
+        confirm-deletion {note} (requesting side's supervisor, when deletion is required)
         """;
 
     private static RequestDesk.Person PersonOf(ClaimsPrincipal user) => new(

@@ -93,7 +93,7 @@ public sealed class RequestTransitionTests
     private static (RequestCase, RequestStep, Actor, DateTimeOffset) Valid(string action, RequestState state)
     {
         var at = Some.Now.AddHours(1);
-        var type = action == "respond" ? RequestType.DiscloseSubscriber : RequestType.Preserve;
+        var type = action is "respond" or "restrict" or "confirm-deletion" ? RequestType.DiscloseSubscriber : RequestType.Preserve;
         var current = SomeRequests.In(state, type);
         var handler = NlHandler;
         return action switch
@@ -119,6 +119,9 @@ public sealed class RequestTransitionTests
             "release" => (current, new Release("Data obtained through the disclosure"), KrOfficer, at),
             "respond" => (current, new Respond(new ResponseManifest([new ManifestItem(new string('a', 64), 1024, "subscriber.json", DataCategory.Subscriber, null)], null)), handler, at),
             "withdraw" => (current, new Withdraw("Suspect identified otherwise"), KrSupervisor, at),
+            "restrict" => (current, new Restrict("The enforcing authority objected (EPOC Art 12)", RestrictionKind.MustDelete), NlSupervisor, at),
+            "confirm-deletion" => (current with { Restriction = new Restriction(RestrictionKind.MustDelete, "objection", NlSupervisor.Person, at, null, null, null) },
+                new ConfirmDeletion("Subscriber record deleted from the case file"), KrSupervisor, at),
             "close" => (current, new Close("Answered"), KrOfficer, at),
             "expire" => (current, new Expire(), NlSystem, Some.Now.AddDays(61)),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action, "no valid step for this action"),
@@ -127,7 +130,7 @@ public sealed class RequestTransitionTests
 
     private static RequestState ExpectedState(string action, RequestState from) => action switch
     {
-        "edit" or "refuse" or "extend" => from,
+        "edit" or "refuse" or "extend" or "restrict" or "confirm-deletion" => from,
         "validate" => from == RequestState.AwaitingValidation ? RequestState.Approved : from,
         "submit" => RequestState.InReview,
         "return" => RequestState.Draft,

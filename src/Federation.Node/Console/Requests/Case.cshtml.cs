@@ -84,8 +84,15 @@ public sealed class CaseModel(RequestDesk desk, ConsultationVisits visits, NodeS
         var actions = RequestRules.Table
             .Where(r => RequestDesk.PersonActions.Contains(r.Action) && r.Action != "edit")
             .Where(r => r.Side == side && r.Roles.Any(roles.Contains) && r.From.Contains(c.State))
-            // A co-signature is offered only when there is a proposal to co-sign.
-            .Where(r => r.Action switch { "co-sign-refusal" => c.PendingRefusal is not null, "co-sign-answer" => c.PendingAmendment is not null, _ => true })
+            // A co-signature is offered only when there is a proposal to co-sign, a confirmation only when one is awaited.
+            .Where(r => r.Action switch
+            {
+                "co-sign-refusal" => c.PendingRefusal is not null,
+                "co-sign-answer" => c.PendingAmendment is not null,
+                "confirm-deletion" => c.Restriction?.DeletionAwaited == true,
+                "restrict" => c.Type != RequestType.Preserve && c.Restriction?.DeletionAwaited != true,
+                _ => true,
+            })
             .Select(r => r.Action).ToList();
         if (roles.Contains(CaseRole.Auditor)) actions.Add(AuditNoteAction);
         if (roles.Contains(CaseRole.Auditor) && c.State == RequestState.Closed && c.Archived is null) actions.Add(ArchiveAction);

@@ -44,6 +44,8 @@ public static class RequestFields
         ["release"] = [new("reason", Kind.Area)],
         ["respond"] = [new("sha256", Kind.Text), new("size", Kind.Number), new("label", Kind.Text)],
         ["withdraw"] = [new("reason", Kind.Area)],
+        ["restrict"] = [new("kind", Kind.Choice, Enum.GetValues<RestrictionKind>().Select(Json).ToList()), new("reason", Kind.Area)],
+        ["confirm-deletion"] = [new("note", Kind.Area)],
         ["close"] = [new("reason", Kind.Area)],
         ["audit-note"] = [new("finding", Kind.Area)],
         ["archive"] = [new("reason", Kind.Area)],
