@@ -90,8 +90,12 @@ public sealed class RequestsScenarioTests(TwoNodes nodes) : IClassFixture<TwoNod
         Assert.Equal([new CaseLink(CaseLink.FollowsPreservation, caseRef)], closed.Case.Links);
         Assert.Equal(new string('d', 64), closed.Case.Manifest!.Items[0].Sha256);
         Assert.Equal(new string('c', 64), closed.Case.Details.HashRefs![0].Value);
-        Assert.Equal(["deliver", "acknowledge", "request-information", "answer", "accept", "preserve", "extend"],
-            (await GetAsync(Fr, "case-handler", caseRef)).History.Where(h => h.Seq > 1).Select(h => h.Action));
+        // Sending the linked disclosure confirmed the follow-up on the preservation: it no longer expires on its own.
+        var preservation = await GetAsync(Fr, "case-handler", caseRef);
+        Assert.Equal(["deliver", "acknowledge", "request-information", "answer", "accept", "preserve", "extend", "confirm-follow-up"],
+            preservation.History.Where(h => h.Seq > 1).Select(h => h.Action));
+        Assert.Equal(disclosure, preservation.Case.FollowUpCase);
+        Assert.Empty(Federation.Node.Requests.RequestEscalation.DuePoints(preservation.Case, Federation.Core.Identity.NodeId.Parse("fr-ofmin")));
     }
 
     [Fact]

@@ -41,6 +41,8 @@ public sealed record RequestCase
     public IReadOnlyList<string>? RefusalSigners { get; init; }
     public DateTimeOffset? PreservedUntil { get; init; }
     public bool ExtensionUsed { get; init; }
+    /// <summary>The follow-up request the preserved data is kept for; set, the preservation does not expire.</summary>
+    public CaseRef? FollowUpCase { get; init; }
     public ResponseManifest? Manifest { get; init; }
     /// <summary>A restriction the requested side put on data it handed over, and whether its deletion was confirmed.</summary>
     public Restriction? Restriction { get; init; }
@@ -139,6 +141,7 @@ public sealed record RequestCase
             },
             Preserve => this with { State = RequestState.Preserved, PreservedUntil = at + profile.Preservation!.Period, Clock = Clock?.Stop(at) },
             Extend => this with { PreservedUntil = PreservedUntil!.Value + profile.Preservation!.Extension, ExtensionUsed = true },
+            ConfirmFollowUp f => this with { FollowUpCase = f.FollowUp },
             Release r => this with { State = RequestState.Released, LastReason = r.Reason },
             Respond r => this with { State = RequestState.Responded, Manifest = r.Manifest, Clock = Clock?.Stop(at) },
             Restrict r => this with { Restriction = new Restriction(r.Kind, r.Reason, actor.Person, at, null, null, null) },

@@ -42,6 +42,7 @@ public static class RequestRules
         ["preserve"] = new(CaseSide.Requested, Handlers, [RequestState.Accepted]),
         ["extend"] = new(CaseSide.Requesting, [CaseRole.Supervisor], [RequestState.Preserved]),
         ["release"] = new(CaseSide.Requesting, [CaseRole.Officer, CaseRole.Supervisor], [RequestState.Preserved]),
+        ["confirm-follow-up"] = new(CaseSide.Requesting, [CaseRole.Officer, CaseRole.Supervisor], [RequestState.Preserved]),
         ["respond"] = new(CaseSide.Requested, Handlers, [RequestState.Accepted]),
         ["withdraw"] = new(CaseSide.Requesting, [CaseRole.Supervisor], Open),
         ["restrict"] = new(CaseSide.Requested, [CaseRole.Supervisor], [RequestState.Responded, RequestState.Closed]),
@@ -214,6 +215,12 @@ public static class RequestRules
                 return new(ReasonRequired, "closing needs a reason");
             case Close when current.State == RequestState.Acknowledged && current.Type is not (RequestType.SpontaneousInfo or RequestType.MlaTracker):
                 return new(State, $"'close' is possible in state acknowledged only for information that expects no response; {Name(current.Type)} expects one");
+            case ConfirmFollowUp f when f.FollowUp == current.Case:
+                return new(Link, "a preservation is not its own follow-up");
+            case ConfirmFollowUp when current.FollowUpCase is { } already:
+                return new(State, $"the follow-up {already} was already confirmed");
+            case Expire when current.FollowUpCase is { } followUp:
+                return new(NotExpired, $"the data stays preserved pending the decision on the follow-up request {followUp} (Budapest Art 29(7))");
             case Expire when current.PreservedUntil > at:
                 return new(NotExpired, $"the preservation runs until {current.PreservedUntil:O}");
         }

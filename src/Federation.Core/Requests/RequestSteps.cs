@@ -29,6 +29,7 @@ namespace Federation.Core.Requests;
 [JsonDerivedType(typeof(Preserve), "preserve")]
 [JsonDerivedType(typeof(Extend), "extend")]
 [JsonDerivedType(typeof(Release), "release")]
+[JsonDerivedType(typeof(ConfirmFollowUp), "confirm-follow-up")]
 [JsonDerivedType(typeof(Respond), "respond")]
 [JsonDerivedType(typeof(Withdraw), "withdraw")]
 [JsonDerivedType(typeof(Restrict), "restrict")]
@@ -129,6 +130,13 @@ public sealed record Preserve : RequestStep { [JsonIgnore] public override strin
 
 /// <summary>The one extension of a preservation the profile allows.</summary>
 public sealed record Extend : RequestStep { [JsonIgnore] public override string Action => "extend"; }
+
+/// <summary>
+/// The follow-up request for the preserved data was sent (domain §6.3 CONFIRM_FOLLOW_UP): the data stays preserved
+/// pending the decision on it (Budapest Art 29(7)), so the preservation no longer expires on its own. Sending a request
+/// linked as <c>follows-preservation</c> takes it too, in the sender's name.
+/// </summary>
+public sealed record ConfirmFollowUp(CaseRef FollowUp) : RequestStep { [JsonIgnore] public override string Action => "confirm-follow-up"; }
 
 /// <summary>The requesting side no longer needs the data preserved.</summary>
 public sealed record Release(string Reason) : RequestStep { [JsonIgnore] public override string Action => "release"; }

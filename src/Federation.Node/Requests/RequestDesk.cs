@@ -80,8 +80,28 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
                 "co-sign-answer" => RequestRules.CoSignAmendment(current) is { Step: { } a } ? a : throw RequestRefused.From(RequestRules.CoSignAmendment(current).Violation!),
                 _ => ParseStep(action, body),
             };
-            return await journal.TakeAsync(scope, file, step, ActorFor(person, action), now, ct);
+            var actor = ActorFor(person, action);
+            var taken = await journal.TakeAsync(scope, file, step, actor, now, ct);
+            if (step is Send) await ConfirmFollowUpsAsync(scope, taken.Case, actor, now, ct);
+            return taken;
         }, ct);
+    }
+
+    /// <summary>
+    /// Sending a request that follows a preservation of the same peer confirms the follow-up on that preservation, in the
+    /// same transaction: from then on the data stays preserved pending the decision (Budapest Art 29(7)).
+    /// </summary>
+    private async Task ConfirmFollowUpsAsync(CaseJournal.Scope scope, RequestCase sent, Actor actor, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var link in sent.Links.Where(l => l.Relation == CaseLink.FollowsPreservation))
+        {
+            // Locked after the sent case; nothing takes these two locks the other way round.
+            await CaseJournal.LockAsync(scope, link.Case, ct);
+            var preservation = await scope.Session.LoadAsync<RequestFile>(link.Case.Value, ct);
+            if (preservation?.ReadCase() is not { State: RequestState.Preserved, FollowUpCase: null } p
+                || p.RequestingNode != sent.RequestingNode || p.RequestedNode != sent.RequestedNode) continue;
+            await journal.TakeAsync(scope, preservation, new ConfirmFollowUp(sent.Case), actor, now, ct);
+        }
     }
 
     /// <summary>

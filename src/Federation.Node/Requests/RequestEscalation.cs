@@ -44,7 +44,7 @@ public sealed class RequestEscalation(IDocumentStore store, NpgsqlDataSource db,
         // An emergency sent before validation: the requesting side is told when the 48 h run out unvalidated.
         if (c.ValidationPending && self == c.RequestingNode && !c.State.IsFinished())
             points.Add((ValidationDue, c.ValidationDue!.Value));
-        if (c.State == RequestState.Preserved && c.PreservedUntil is { } until && ProcedureProfiles.Find(c.Profile).Preservation is { } terms)
+        if (c.State == RequestState.Preserved && c.FollowUpCase is null && c.PreservedUntil is { } until && ProcedureProfiles.Find(c.Profile).Preservation is { } terms)
         {
             points.Add((PreservationWarning, until - terms.ExpiryWarning));
             if (self == c.RequestedNode) points.Add((PreservationExpiry, until));

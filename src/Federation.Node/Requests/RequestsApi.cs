@@ -57,6 +57,7 @@ public static class RequestsApi
         accept {conditions?} · postpone {reason, reviewOn} · resume {} (case handler) ·
         refuse {ground, reasons} (case handler proposes) · co-sign-refusal {} (a supervisor other than the proposer: → refused) ·
         preserve {} (case handler: accepted → preserved for the profile's period) · extend {} (supervisor, once) · release {reason} (officer) ·
+        confirm-follow-up {followUp} (officer or supervisor; also taken when a request linked follows-preservation is sent: preserved pending that decision, no expiry) ·
         respond {manifest: {items: [{sha256, size, label, category?, locator?}], partialReason?}} (case handler: accepted → responded; digests, never evidence) ·
         withdraw {reason} (supervisor) · close {reason} (officer) ·
         restrict {kind: use-restricted|must-delete, reason} (requested side's supervisor, after a response: a flag, not a state) ·

@@ -118,6 +118,21 @@ public sealed class RequestGuardTests
     }
 
     [Fact]
+    public void A_preservation_with_a_confirmed_follow_up_does_not_expire_and_is_confirmed_once()
+    {
+        var preserved = SomeRequests.In(RequestState.Preserved) with { PreservedUntil = At };
+        var followUp = CaseRef.New(Kr, At);
+
+        var confirmed = Take(preserved, new ConfirmFollowUp(followUp), KrOfficer, At);
+
+        Assert.Equal(followUp, confirmed.FollowUpCase);
+        Assert.Equal(RequestRuleCodes.NotExpired, Refused(confirmed, new Expire(), NlSystem, At.AddDays(400))?.Rule);
+        Assert.Null(Refused(preserved, new Expire(), NlSystem, At.AddDays(1)));
+        Assert.Equal(RequestRuleCodes.State, Refused(confirmed, new ConfirmFollowUp(CaseRef.New(Kr, At.AddDays(1))), KrOfficer)?.Rule);
+        Assert.Equal(RequestRuleCodes.Link, Refused(preserved, new ConfirmFollowUp(preserved.Case), KrOfficer)?.Rule);
+    }
+
+    [Fact]
     public void A_received_refusal_signed_by_one_person_twice_is_refused()
     {
         var acknowledged = SomeRequests.In(RequestState.Acknowledged) with { PendingRefusal = null, Drafting = null };

@@ -117,6 +117,7 @@ public sealed class RequestTransitionTests
             "preserve" => (current, new Preserve(), handler, at),
             "extend" => (current, new Extend(), KrSupervisor, at),
             "release" => (current, new Release("Data obtained through the disclosure"), KrOfficer, at),
+            "confirm-follow-up" => (current, new ConfirmFollowUp(CaseRef.New(Kr, at)), KrOfficer, at),
             "respond" => (current, new Respond(new ResponseManifest([new ManifestItem(new string('a', 64), 1024, "subscriber.json", DataCategory.Subscriber, null)], null)), handler, at),
             "withdraw" => (current, new Withdraw("Suspect identified otherwise"), KrSupervisor, at),
             "restrict" => (current, new Restrict("The enforcing authority objected (EPOC Art 12)", RestrictionKind.MustDelete), NlSupervisor, at),
@@ -130,7 +131,7 @@ public sealed class RequestTransitionTests
 
     private static RequestState ExpectedState(string action, RequestState from) => action switch
     {
-        "edit" or "refuse" or "extend" or "restrict" or "confirm-deletion" => from,
+        "edit" or "refuse" or "extend" or "restrict" or "confirm-deletion" or "confirm-follow-up" => from,
         "validate" => from == RequestState.AwaitingValidation ? RequestState.Approved : from,
         "submit" => RequestState.InReview,
         "return" => RequestState.Draft,
