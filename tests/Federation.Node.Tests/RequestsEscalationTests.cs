@@ -105,7 +105,6 @@ public sealed class RequestsEscalationTests(TwoNodes nodes) : IClassFixture<TwoN
         Assert.Equal(RequestState.Expired, (await GetAsync(Kr, "officer", caseRef)).Case.State);
     }
 
-    /// <summary>Hangfire jobs waiting in the Scheduled state for this case: they are rows in PostgreSQL, so they survive a restart.</summary>
     [Fact]
     public async Task A_delivered_request_nobody_acknowledges_alerts_both_sides_after_two_days_and_an_acknowledged_one_does_not()
     {
@@ -122,11 +121,14 @@ public sealed class RequestsEscalationTests(TwoNodes nodes) : IClassFixture<TwoN
         var alarm = await frEscalation.FireAsync(caseRef, RequestEscalation.AcknowledgementDue, due, due, default);
         Assert.Equal(["urn:federation:person:fr-ofmin:duty-officer", "urn:federation:person:fr-ofmin:supervisor"], alarm!.Notified);
 
+        var krAlarm = await Kr.Services.GetRequiredService<RequestEscalation>().FireAsync(caseRef, RequestEscalation.AcknowledgementDue, due, due, default);
+        Assert.Equal(["urn:federation:person:kr-knpa:officer"], krAlarm!.Notified); // the requesting officer is told too
+
         await ActAsync(Fr, "duty-officer", caseRef, "acknowledge", new { responderRef = "FR-ACK-1" });
         await PushAsync(Fr, Kr);
         var kr = await GetAsync(Kr, "officer", caseRef);
         Assert.DoesNotContain(RequestEscalation.DuePoints(kr.Case, NodeId.Parse("kr-knpa")), p => p.Point == RequestEscalation.AcknowledgementDue);
-        Assert.Null(await Kr.Services.GetRequiredService<RequestEscalation>().FireAsync(caseRef, RequestEscalation.AcknowledgementDue, due, due, default));
+        Assert.Null(await Fr.Services.GetRequiredService<RequestEscalation>().FireAsync(caseRef, RequestEscalation.AcknowledgementDue, due, due.AddMinutes(1), default));
     }
 
     [Fact]
@@ -149,7 +151,7 @@ public sealed class RequestsEscalationTests(TwoNodes nodes) : IClassFixture<TwoN
         var settings = Fr.Services.GetRequiredService<Federation.Node.Hosting.NodeSettingsMonitor>().Current;
         var at = closed.Case.ClosedAt!.Value + settings.ArchiveAfter;
         Assert.Equal([(RequestEscalation.ArchivePoint, at)], RequestEscalation.DuePoints(fr.Case, NodeId.Parse("fr-ofmin"), settings.ArchiveAfter));
-        Assert.True(await ScheduledJobsAsync(Fr, caseRef) >= 1);
+        Assert.Equal(1, await ScheduledJobsAsync(Fr, caseRef, RequestEscalation.ArchivePoint));
 
         var escalation = Fr.Services.GetRequiredService<RequestEscalation>();
         Assert.Null(await escalation.FireAsync(caseRef, RequestEscalation.ArchivePoint, at, at.AddSeconds(-1), default));
@@ -174,11 +176,12 @@ public sealed class RequestsEscalationTests(TwoNodes nodes) : IClassFixture<TwoN
         Assert.Equal("urn:federation:person:kr-knpa:auditor", (await GetAsync(Kr, "officer", caseRef)).Case.Archived!.By);
     }
 
-    private static async Task<long> ScheduledJobsAsync(TestNode node, CaseRef caseRef)
+    /// <summary>Hangfire jobs waiting in the Scheduled state for this case: they are rows in PostgreSQL, so they survive a restart.</summary>
+    private static async Task<long> ScheduledJobsAsync(TestNode node, CaseRef caseRef, string? point = null)
     {
         await using var cmd = node.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
             "SELECT count(*) FROM hangfire.job WHERE statename = 'Scheduled' AND arguments::text LIKE $1");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = $"%{caseRef.Value}%" });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = point is null ? $"%{caseRef.Value}%" : $"%{caseRef.Value}%{point}%" });
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 }

@@ -260,6 +260,11 @@ public sealed class RequestsRefusalTests(TwoNodes nodes) : IClassFixture<TwoNode
 
         Assert.Equal(CaseStepReceiver.Malformed, (await ReceiveAsync(Kr, "fr-ofmin", Sign("fr-ofmin", proposal)))?.Reason);
         Assert.Null((await GetAsync(Kr, "officer", caseRef)).Case.PendingRefusal);
+        // Likewise its auditor's note and its own archiving, which would otherwise land on kr-knpa's copy.
+        var note = proposal with { Actor = new Actor(NodeId.Parse("fr-ofmin"), "urn:federation:person:fr-ofmin:auditor", CaseRole.Auditor), Step = new AuditNote("x") };
+        Assert.Equal(CaseStepReceiver.Malformed, (await ReceiveAsync(Kr, "fr-ofmin", Sign("fr-ofmin", note)))?.Reason);
+        var archive = proposal with { Actor = Actor.System(NodeId.Parse("fr-ofmin")), Step = new Archive("hide it") };
+        Assert.Equal(CaseStepReceiver.Malformed, (await ReceiveAsync(Kr, "fr-ofmin", Sign("fr-ofmin", archive)))?.Reason);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Federation.Core.Identity;
 using Federation.Core.Requests;
 using Federation.Node.Requests;
 using Federation.Node.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using static Federation.Node.Tests.Support.RequestSteps;
 
 namespace Federation.Node.Tests;
@@ -180,6 +181,39 @@ public sealed class RequestsScenarioTests(TwoNodes nodes) : IClassFixture<TwoNod
         Assert.Equal(SharedHistory(await GetAsync(Kr, "officer", caseRef)), SharedHistory(fr));
         using (var archived = await dpo.PostAsync($"api/v1/requests/{caseRef}/archive", System.Net.Http.Json.JsonContent.Create(new { reason = "retention" })))
             Assert.Equal(HttpStatusCode.OK, archived.StatusCode);
+        Assert.DoesNotContain(await InboxOrOutboxAsync(Kr, "officer", ""), l => l.CaseRef == caseRef.Value);
+
+        // A second objection after archiving: the case returns to kr-knpa's working boxes until the deletion is confirmed,
+        // and its officers and supervisors are told.
+        await ActAsync(Fr, "supervisor", caseRef, "restrict", new { kind = "must-delete", reason = "A second authority objected" });
+        await PushAsync(Fr, Kr);
+        Assert.Contains(await InboxOrOutboxAsync(Kr, "officer", ""), l => l.CaseRef == caseRef.Value);
+        await using var session = Kr.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession();
+        var told = (await session.Events.FetchStreamAsync(RequestFile.Stream(caseRef))).Select(e => e.Data).OfType<RequestEscalated>()
+            .Single(e => e.Escalation == CaseJournal.DeletionRequired && e.At >= kr.Case.ClosedAt);
+        Assert.Contains("urn:federation:person:kr-knpa:supervisor", told.Notified);
+    }
+
+    [Fact]
+    public async Task A_case_stored_before_archiving_existed_still_shows_in_the_working_boxes()
+    {
+        var caseRef = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;
+        var schema = Kr.Services.GetRequiredService<Federation.Node.Hosting.NodeSettingsMonitor>().Current.Schema;
+        await using (var cmd = Kr.Services.GetRequiredService<Npgsql.NpgsqlDataSource>().CreateCommand(
+            $"UPDATE {schema}.mt_doc_requestfile SET data = data - 'Archived' - 'archived' WHERE id = $1"))
+        {
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = caseRef.Value });
+            Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
+        }
+
+        Assert.Contains(await InboxOrOutboxAsync(Kr, "officer", "?box=outbox"), l => l.CaseRef == caseRef.Value);
+        Assert.DoesNotContain(await InboxOrOutboxAsync(Kr, "officer", "?box=outbox&archived=true"), l => l.CaseRef == caseRef.Value);
+    }
+
+    private static async Task<List<RequestDesk.RequestSummary>> InboxOrOutboxAsync(TestNode node, string person, string query)
+    {
+        using var client = Clients.DevPerson(node.NodeId, person, node);
+        return (await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<List<RequestDesk.RequestSummary>>(client, "api/v1/requests" + query, RequestJson.Options))!;
     }
 
     [Fact]

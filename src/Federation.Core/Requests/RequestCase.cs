@@ -4,9 +4,9 @@ using Federation.Core.Identity;
 namespace Federation.Core.Requests;
 
 /// <summary>
-/// A case as one node holds it. Both nodes reach the same value by applying the same steps, except for
-/// <see cref="Drafting"/> and <see cref="PendingRefusal"/>, which never leave the node that holds them
-/// (<see cref="SharedView"/> drops them). Build and change it only through <see cref="RequestRules.Take"/>, which
+/// A case as one node holds it. Both nodes reach the same value by applying the same steps, except for what never
+/// leaves the node that holds it — <see cref="Drafting"/>, <see cref="PendingRefusal"/>, <see cref="PendingAmendment"/>,
+/// <see cref="AuditFindings"/> and <see cref="Archived"/> (<see cref="SharedView"/> drops them). Build and change it only through <see cref="RequestRules.Take"/>, which
 /// checks every rule first.
 /// </summary>
 public sealed record RequestCase
@@ -124,7 +124,8 @@ public sealed record RequestCase
             Acknowledge a => this with { State = RequestState.Acknowledged, ResponderRef = a.ResponderRef },
             RequestInformation ri => this with { State = RequestState.InfoRequested, InformationRequested = ri.Reason, Clock = Clock?.Pause(at) },
             Answer { Amended: { } amended } answer => this with { PendingAmendment = new PendingAmendment(answer.Note, amended, actor.Person) },
-            Answer => this with { State = RequestState.Acknowledged, InformationRequested = null, Clock = Clock?.Resume(at) },
+            // A plain answer settles the question: an amendment still waiting for its co-signature is dropped with it.
+            Answer => this with { State = RequestState.Acknowledged, InformationRequested = null, Clock = Clock?.Resume(at), PendingAmendment = null },
             CoSignAnswer c => this with
             {
                 State = RequestState.Acknowledged, InformationRequested = null, Clock = Clock?.Resume(at),

@@ -205,6 +205,8 @@ public static class RequestRules
                 return new(State, "a deletion is already required and not yet confirmed");
             case Restrict when current.Type is RequestType.Preserve:
                 return new(PreservationOnly, "a preservation hands no data over; there is nothing to restrict");
+            case Restrict when current.Manifest is null:
+                return new(State, "no response handed data over on this case; there is nothing to restrict");
             case ConfirmDeletion when current.Restriction?.DeletionAwaited != true:
                 return new(State, "no deletion is required on this case");
             case ConfirmDeletion d when string.IsNullOrWhiteSpace(d.Note):

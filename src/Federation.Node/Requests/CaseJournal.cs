@@ -64,8 +64,23 @@ public sealed class CaseJournal(NodeSettingsMonitor settings, MessageSender send
     }
 
     /// <summary>Applies a peer's step that <see cref="CaseStepReceiver"/> verified and sequenced.</summary>
-    internal Task<RequestFile> RecordReceivedAsync(Scope scope, RequestFile? file, RequestCase next, CaseStepDocument doc, string sha, byte[] envelope, CancellationToken ct) =>
-        RecordAsync(scope, next, doc, sha, envelope, RequestStepRecorded.FromPeer, file, ct);
+    internal async Task<RequestFile> RecordReceivedAsync(Scope scope, RequestFile? file, RequestCase next, CaseStepDocument doc, string sha, byte[] envelope,
+        CancellationToken ct)
+    {
+        var written = await RecordAsync(scope, next, doc, sha, envelope, RequestStepRecorded.FromPeer, file, ct);
+        if (doc.Step is Restrict { Kind: RestrictionKind.MustDelete })
+        {
+            // The peer requires data it handed over to be deleted: the people who can confirm it are told at once,
+            // whether or not the case was already archived here (it returns to the working boxes until confirmed).
+            var notified = settings.Current.People.Where(p => p.Value.Contains(Roles.Supervisor) || p.Value.Contains(Roles.Officer))
+                .Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+            scope.Session.Events.Append(RequestFile.Stream(next.Case), new RequestEscalated(next.Case.Value, DeletionRequired, doc.At, time.GetUtcNow(), notified));
+        }
+        return written;
+    }
+
+    /// <summary>The escalation recorded when the peer requires the deletion of data it handed over.</summary>
+    public const string DeletionRequired = "deletion-required";
 
     /// <summary>
     /// Records a peer's step that lost its place to <paramref name="supersededBy"/>: kept in the history, marked superseded,

@@ -104,10 +104,10 @@ public sealed class CaseStepReceiver(CaseJournal journal, TimeProvider clock) : 
         var held = file.ReadCase();
         if (held.SideOf(peer.NodeId) is null)
             return (new(RequestRuleCodes.NotParty, $"{peer.NodeId} is not party to case {doc.Case} ({held.RequestingNode} asks {held.RequestedNode})"), file);
-        // A proposal or a note stays on the node that made it; one claiming a place in the shared history is forged.
-        if (!doc.Step.IsShared(held)) return (new(Malformed, $"'{doc.Step.Action}' as {peer.NodeId} signed it stays on its node and is never sent"), file);
         var history = await CaseHistory.LoadAsync(scope, settings.Schema, doc.Case, ct);
         if (history.Holds(sha)) return (null, file); // a duplicate: already recorded
+        // A proposal, a note or an archiving stays on the node that made it; one claiming a place in the shared history is forged.
+        if (!doc.Step.IsShared(held)) return (new(Malformed, $"'{doc.Step.Action}' as {peer.NodeId} signed it stays on its node and is never sent"), file);
         if (doc.Previous is null) return (new(SequenceConflict, $"step {doc.Seq} of {doc.Case} names no predecessor; only the send does"), file);
         if (history.SupersededBy(doc.Previous) is { } winner)
         {

@@ -144,7 +144,8 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
         await using var session = store.QuerySession();
         var now = time.GetUtcNow();
         IQueryable<RequestFile> query = session.Query<RequestFile>();
-        query = query.Where(f => f.Archived == q.Archived);
+        // Negated rather than compared with false: a file stored before archiving existed has no such field, and counts as not archived.
+        query = q.Archived ? query.Where(f => f.Archived) : query.Where(f => !f.Archived);
         if (q.Box is { } box) query = query.Where(f => f.Box == box);
         if (q.State is { } state) query = query.Where(f => f.State == state);
         if (q.Peer is { } peer) query = query.Where(f => f.Peer == peer);

@@ -89,6 +89,17 @@ public sealed class RequestEscalation(IDocumentStore store, NpgsqlDataSource db,
         var file = await session.LoadAsync<RequestFile>(caseRef.Value, ct);
         if (file is null) return null;
         var c = file.ReadCase();
+        if (point == ArchivePoint && DuePoints(c, s.NodeId, s.ArchiveAfter).FirstOrDefault(p => p.Point == ArchivePoint) is { Point: not null } archive
+            && archive.At != expectedAt)
+        {
+            // The retention period was reconfigured since this job was scheduled: archive by today's period, now or later.
+            if (archive.At > now)
+            {
+                services.GetService<IBackgroundJobClient>()?.Schedule<RequestClockJob>(j => j.RunAsync(caseRef.Value, ArchivePoint, archive.At, CancellationToken.None), archive.At);
+                return null;
+            }
+            expectedAt = archive.At;
+        }
         if (!DuePoints(c, s.NodeId, s.ArchiveAfter).Contains((point, expectedAt))) return null;
         var stream = await session.Events.FetchStreamAsync(RequestFile.Stream(caseRef), token: ct);
         if (stream.Select(e => e.Data).OfType<RequestEscalated>().Any(e => e.Escalation == point && e.DueAt == expectedAt)) return null;

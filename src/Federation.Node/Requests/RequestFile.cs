@@ -22,7 +22,7 @@ public sealed record RequestFile(
     public static RequestFile For(RequestCase c, Federation.Core.Identity.NodeId self, int sharedSeq, string? lastShared, DateTimeOffset now) => new(
         c.Case.Value, self == c.RequestingNode ? Outbox : Inbox, c.Peer(self).Value, RequestJson.Name(c.State), RequestJson.Name(c.Type),
         RequestJson.Name(c.EffectivePriority), c.Clock?.IsRunning == true ? c.Clock.Due : null, sharedSeq, lastShared,
-        JsonSerializer.Serialize(c, RequestJson.Options), now, c.Archived is not null);
+        JsonSerializer.Serialize(c, RequestJson.Options), now, c.Archived is not null && c.Restriction?.DeletionAwaited != true);
 }
 
 /// <summary>

@@ -105,6 +105,11 @@ public sealed class RequestGuardTests
         Assert.Equal([KrOfficer.Person, KrSupervisor.Person], answered.AmendmentSigners);
         Assert.Null(answered.PendingAmendment);
         Assert.True(answered.Clock!.IsRunning);
+
+        // A plain answer instead settles the question and drops the proposal: it cannot be co-signed later for another one.
+        var plain = Take(proposed, new Answer("Never mind the amendment"), KrOfficer, At);
+        Assert.Null(plain.PendingAmendment);
+        Assert.Equal(RequestRuleCodes.CoSignature, RequestRules.CoSignAmendment(plain).Violation?.Rule);
     }
 
     [Fact]

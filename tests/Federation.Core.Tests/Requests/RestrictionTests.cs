@@ -10,7 +10,10 @@ public sealed class RestrictionTests
     private static readonly DateTimeOffset At = Some.Now.AddDays(3);
     private static readonly Actor KrAuditor = new(Kr, "urn:federation:person:kr-knpa:auditor", CaseRole.Auditor);
 
-    private static RequestCase Responded() => In(RequestState.Responded, RequestType.DiscloseSubscriber);
+    private static RequestCase Responded() => In(RequestState.Responded, RequestType.DiscloseSubscriber) with
+    {
+        Manifest = new ResponseManifest([new ManifestItem(new string('a', 64), 1024, "subscriber.json", DataCategory.Subscriber, null)], null),
+    };
 
     [Fact]
     public void A_must_delete_restriction_waits_for_the_requesting_supervisors_signed_confirmation_and_blocks_archiving_until_then()
@@ -49,5 +52,8 @@ public sealed class RestrictionTests
             RequestRules.Take(closedPreservation, new Restrict("objection", RestrictionKind.MustDelete), NlSupervisor, At).Violation?.Rule);
         Assert.Equal(RequestRuleCodes.ReasonRequired,
             RequestRules.Take(Responded(), new Restrict(" ", RestrictionKind.MustDelete), NlSupervisor, At).Violation?.Rule);
+        // A disclosure closed after a refusal or a withdrawal handed nothing over either.
+        var closedUnanswered = In(RequestState.Closed, RequestType.DiscloseSubscriber);
+        Assert.Equal(RequestRuleCodes.State, RequestRules.Take(closedUnanswered, new Restrict("objection", RestrictionKind.MustDelete), NlSupervisor, At).Violation?.Rule);
     }
 }

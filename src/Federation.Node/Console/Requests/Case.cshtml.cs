@@ -95,7 +95,8 @@ public sealed class CaseModel(RequestDesk desk, ConsultationVisits visits, NodeS
             })
             .Select(r => r.Action).ToList();
         if (roles.Contains(CaseRole.Auditor)) actions.Add(AuditNoteAction);
-        if (roles.Contains(CaseRole.Auditor) && c.State == RequestState.Closed && c.Archived is null) actions.Add(ArchiveAction);
+        if (roles.Contains(CaseRole.Auditor) && c.State == RequestState.Closed && c.Archived is null && c.Restriction?.DeletionAwaited != true)
+            actions.Add(ArchiveAction);
         return actions;
     }
 
