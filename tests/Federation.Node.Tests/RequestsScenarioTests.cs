@@ -230,8 +230,9 @@ public sealed class RequestsScenarioTests(TwoNodes nodes) : IClassFixture<TwoNod
         using var noted = await auditor.PostAsync($"api/v1/requests/{caseRef}/audit-notes",
             System.Net.Http.Json.JsonContent.Create(new { finding = "Sent without a stated necessity" }));
         Assert.Equal(HttpStatusCode.OK, noted.StatusCode);
-        var view = await GetAsync(Kr, "officer", caseRef);
+        var view = await GetAsync(Kr, "supervisor", caseRef);
         var finding = Assert.Single(view.Case.AuditFindings!);
+        Assert.Null((await GetAsync(Kr, "officer", caseRef)).Case.AuditFindings); // findings are for auditors and supervisors
         Assert.Equal(("urn:federation:person:kr-knpa:auditor", "Sent without a stated necessity"), (finding.Auditor, finding.Finding));
         var note = view.History[^1];
         Assert.Equal(("audit-note", null, "auditor"), (note.Action, note.Seq, note.Role)); // signed, recorded, not shared
@@ -251,7 +252,7 @@ public sealed class RequestsScenarioTests(TwoNodes nodes) : IClassFixture<TwoNod
             Assert.Equal(RequestRuleCodes.Role, await ProblemReason.Of(byOfficer, HttpStatusCode.Forbidden));
         using (var empty = await auditor.PostAsync($"api/v1/requests/{caseRef}/audit-notes", System.Net.Http.Json.JsonContent.Create(new { finding = " " })))
             Assert.Equal(RequestRuleCodes.ReasonRequired, await ProblemReason.Of(empty, HttpStatusCode.UnprocessableEntity));
-        Assert.Single((await GetAsync(Kr, "officer", caseRef)).Case.AuditFindings!);
+        Assert.Single((await GetAsync(Kr, "auditor", caseRef)).Case.AuditFindings!);
     }
 
     [Fact]

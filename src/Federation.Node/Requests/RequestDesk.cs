@@ -53,7 +53,7 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
             throw new RequestRefused(422, "request-unknown-peer", $"'{body.RequestedNode}' is not a peer of this node");
         var now = time.GetUtcNow();
         var open = new Open(CaseRef.New(self, now), body.Type, body.Profile, body.Priority, self, peer, body.RequesterRef, body.Details, body.Links ?? []);
-        return await WriteAsync(open.Case, async (scope, file) =>
+        return await WriteAsync(person, open.Case, async (scope, file) =>
         {
             if (file is not null) throw new RequestRefused(409, RequestRuleCodes.AlreadyOpen, $"case {open.Case} exists");
             return await journal.TakeAsync(scope, null, open, ActorFor(person, "draft"), now, ct);
@@ -69,7 +69,7 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
         if (!PersonActions.Contains(action))
             throw new RequestRefused(404, "request-unknown-action", $"'{action}' is not an action (actions: {string.Join(", ", PersonActions.Order())})");
         var now = time.GetUtcNow();
-        return await WriteAsync(caseRef, async (scope, file) =>
+        return await WriteAsync(person, caseRef, async (scope, file) =>
         {
             if (file is null) throw new RequestRefused(404, CaseStepReceiver.UnknownCase, $"this node holds no case {caseRef}");
             var current = file.ReadCase();
@@ -112,7 +112,7 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
     {
         var now = time.GetUtcNow();
         var actor = ActorFor(person, "audit-note");
-        return await WriteAsync(caseRef, async (scope, file) =>
+        return await WriteAsync(person, caseRef, async (scope, file) =>
         {
             if (file is null) throw new RequestRefused(404, CaseStepReceiver.UnknownCase, $"this node holds no case {caseRef}");
             return await journal.TakeAsync(scope, file, new AuditNote(finding ?? ""), actor, now, ct);
@@ -124,18 +124,19 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
     {
         var now = time.GetUtcNow();
         var actor = ActorFor(person, "archive");
-        return await WriteAsync(caseRef, async (scope, file) =>
+        return await WriteAsync(person, caseRef, async (scope, file) =>
         {
             if (file is null) throw new RequestRefused(404, CaseStepReceiver.UnknownCase, $"this node holds no case {caseRef}");
             return await journal.TakeAsync(scope, file, new Archive(reason ?? ""), actor, now, ct);
         }, ct);
     }
 
-    public async Task<RequestView?> GetAsync(CaseRef caseRef, CancellationToken ct)
+    /// <summary>A case as <paramref name="person"/> may see it (see <see cref="ShownTo"/>); the caller records the consultation.</summary>
+    public async Task<RequestView?> GetAsync(Person person, CaseRef caseRef, CancellationToken ct)
     {
         await using var session = store.QuerySession();
         var file = await session.LoadAsync<RequestFile>(caseRef.Value, ct);
-        return file is null ? null : await ViewAsync(session, file, ct);
+        return file is null ? null : await ViewAsync(person, session, file, ct);
     }
 
     /// <summary>The inbox or outbox, filtered, soonest due first (cases without a running clock last, newest first); archived cases only when asked.</summary>
@@ -158,7 +159,7 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
         return files.Select(f => new RequestSummary(f.Id, f.Box, f.Peer, f.State, f.Type, f.Priority, f.DueAt, f.DueAt <= now, f.Updated)).ToList();
     }
 
-    private async Task<RequestView> WriteAsync(CaseRef caseRef, Func<CaseJournal.Scope, RequestFile?, Task<Taken>> take, CancellationToken ct)
+    private async Task<RequestView> WriteAsync(Person person, CaseRef caseRef, Func<CaseJournal.Scope, RequestFile?, Task<Taken>> take, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -169,18 +170,25 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
         var taken = await take(scope, file);
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return await ViewAsync(session, taken.File, ct);
+        return await ViewAsync(person, session, taken.File, ct);
     }
 
-    private async Task<RequestView> ViewAsync(IQuerySession session, RequestFile file, CancellationToken ct)
+    private async Task<RequestView> ViewAsync(Person person, IQuerySession session, RequestFile file, CancellationToken ct)
     {
         var events = await session.Events.FetchStreamAsync(RequestFile.Stream(CaseRef.Parse(file.Id)), token: ct);
         var superseded = events.Select(e => e.Data).OfType<RequestStepSuperseded>().ToDictionary(s => s.DocumentSha256, s => s.SupersededBy);
         var history = events.Select(e => e.Data).OfType<RequestStepRecorded>()
             .Select(r => new HistoryEntry(r.Seq, r.Action, r.Node, r.Person, r.Role, r.At, r.DocumentSha256, r.Via,
                 superseded.GetValueOrDefault(r.DocumentSha256), r.Reissues)).ToList();
-        return new RequestView(file.ReadCase(), file.Box, file.DueAt, file.DueAt <= time.GetUtcNow(), history);
+        return new RequestView(ShownTo(person, file.ReadCase()), file.Box, file.DueAt, file.DueAt <= time.GetUtcNow(), history);
     }
+
+    /// <summary>
+    /// Auditors' findings are for auditors and supervisors: a finding may concern the very officer who opens the case,
+    /// and the data-protection officer reports to management, not to the person audited.
+    /// </summary>
+    private static RequestCase ShownTo(Person person, RequestCase c) =>
+        person.Roles.Contains(Roles.Auditor) || person.Roles.Contains(Roles.Supervisor) ? c : c with { AuditFindings = null };
 
     private static RequestStep ParseStep(string action, JsonObject? body)
     {

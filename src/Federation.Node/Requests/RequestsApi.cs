@@ -117,10 +117,10 @@ public static class RequestsApi
         }
     }
 
-    private static async Task<IResult> Get(string caseRef, RequestDesk desk, CancellationToken ct)
+    private static async Task<IResult> Get(string caseRef, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct)
     {
         if (!CaseRef.TryParse(caseRef, out var parsed)) return Problems.Result(400, "request-case-ref-invalid", $"'{caseRef}' is not a case reference");
-        return await desk.GetAsync(parsed, ct) is { } view
+        return await desk.GetAsync(PersonOf(user), parsed, ct) is { } view
             ? TypedResults.Json(view, RequestJson.Options)
             : Problems.Result(404, CaseStepReceiver.UnknownCase, $"this node holds no case {caseRef}");
     }

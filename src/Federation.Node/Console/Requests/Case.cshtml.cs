@@ -65,7 +65,7 @@ public sealed class CaseModel(RequestDesk desk, ConsultationVisits visits, NodeS
                 Response.StatusCode = e.Status;
             }
         }
-        View = await desk.GetAsync(parsed, ct);
+        View = await desk.GetAsync(PersonOf(User), parsed, ct);
         if (View is null) return NotFound();
         Now = time.GetUtcNow();
         Actions = ActionsFor(View.Case, User, settings.Current.NodeId);
