@@ -192,6 +192,26 @@ public sealed partial class ConsolePageTests(ConsolePageTests.OneNode node) : IC
         Assert.DoesNotContain("co-sign-refusal", ActionValue().Matches(await PageAsync("case-handler")).Select(m => m.Groups[1].Value));
     }
 
+    [Fact]
+    public async Task Archived_cases_leave_the_outbox_and_show_under_the_archived_filter()
+    {
+        var caseRef = (await RequestSteps.DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", RequestSteps.Preservation)).Case.Case;
+        await RequestSteps.ActAsync(Kr, "officer", caseRef, "submit");
+        await RequestSteps.ActAsync(Kr, "supervisor", caseRef, "approve");
+        await RequestSteps.ActAsync(Kr, "officer", caseRef, "send");
+        await RequestSteps.ActAsync(Kr, "supervisor", caseRef, "withdraw", new { reason = "Not needed" });
+        await RequestSteps.ActAsync(Kr, "officer", caseRef, "close", new { reason = "Withdrawn" });
+        using var officer = Clients.DevPerson("kr-knpa", "officer", Kr);
+        Assert.Contains(caseRef.Value, await officer.GetStringAsync("console/requests?box=outbox"), StringComparison.Ordinal);
+
+        using var dpo = Clients.DevPerson("kr-knpa", "auditor", Kr);
+        using (var archived = await dpo.PostAsync($"api/v1/requests/{caseRef}/archive", System.Net.Http.Json.JsonContent.Create(new { reason = "File complete" })))
+            Assert.Equal(HttpStatusCode.OK, archived.StatusCode);
+
+        Assert.DoesNotContain(caseRef.Value, await officer.GetStringAsync("console/requests?box=outbox"), StringComparison.Ordinal);
+        Assert.Contains(caseRef.Value, await officer.GetStringAsync("console/requests?box=outbox&archived=true"), StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("name=\"action\" value=\"([^\"]+)\"")]
     private static partial Regex ActionValue();
 

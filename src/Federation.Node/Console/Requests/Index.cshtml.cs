@@ -15,6 +15,8 @@ public sealed class IndexModel(RequestDesk desk, TimeProvider time, ConsoleNavig
     [BindProperty(SupportsGet = true)] public string? Type { get; set; }
     [BindProperty(SupportsGet = true)] public string? Priority { get; set; }
     [BindProperty(SupportsGet = true)] public bool Overdue { get; set; }
+    /// <summary>Archived cases instead of the working ones.</summary>
+    [BindProperty(SupportsGet = true)] public bool Archived { get; set; }
 
     public IReadOnlyList<RequestDesk.RequestSummary> Cases { get; private set; } = [];
     public DateTimeOffset Now { get; private set; }
@@ -24,7 +26,8 @@ public sealed class IndexModel(RequestDesk desk, TimeProvider time, ConsoleNavig
     {
         if (Box is not (RequestFile.Inbox or RequestFile.Outbox)) return NotFound();
         Now = time.GetUtcNow();
-        Cases = await desk.ListAsync(new RequestDesk.RequestQuery(Box, Blank(State), Blank(Peer), Blank(Type), Blank(Priority), Overdue ? true : null), ct);
+        Cases = await desk.ListAsync(new RequestDesk.RequestQuery(Box, Blank(State), Blank(Peer), Blank(Type), Blank(Priority), Overdue ? true : null,
+            Archived: Archived), ct);
         MayDraft = await navigation.MayAsync(User, Policies.Officer);
         return Page();
     }
