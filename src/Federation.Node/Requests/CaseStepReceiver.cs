@@ -191,8 +191,9 @@ public sealed class CaseStepReceiver(CaseJournal journal, TimeProvider clock) : 
             else
                 try
                 {
-                    // A shared step is retaken now, after the peer's; a step that stays here keeps the time its person took it.
-                    var at = step.Seq is null ? mine.At : now;
+                    // A shared step is retaken now, and never signed earlier than the peer's step it now follows (the peer's
+                    // clock may run ahead of ours); a step that stays here keeps the time its person took it.
+                    var at = step.Seq is null ? mine.At : now > doc.At ? now : doc.At;
                     var retaken = await journal.TakeAsync(scope, written, mine.Step, mine.Actor, at, ct, reissues: step.DocumentSha256);
                     written = retaken.File;
                     outcome = "reissued as " + retaken.DocumentSha256;
