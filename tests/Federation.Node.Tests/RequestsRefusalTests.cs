@@ -340,6 +340,23 @@ public sealed class RequestsRefusalTests(TwoNodes nodes) : IClassFixture<TwoNode
         Assert.Equal(["urn:federation:person:fr-ofmin:duty-officer", "urn:federation:person:fr-ofmin:supervisor"], alert.Notified);
     }
 
+    [Fact]
+    public async Task A_step_retaken_after_a_peer_whose_clock_runs_ahead_is_not_signed_before_the_peers_step()
+    {
+        var caseRef = await SentPreservationAsync();
+        var acknowledged = (await ActAsync(Fr, "case-handler", caseRef, "acknowledge", new { responderRef = "FR-11" })).History[^1];
+        await PushAsync(Fr, Kr);
+        var withdrawal = (await ActAsync(Kr, "supervisor", caseRef, "withdraw", new { reason = "Not needed" })).History[^1];
+        // fr-ofmin accepted just before, by its clock, which runs ahead of kr-knpa's: it arrives "before" it was signed.
+        var accept = new CaseStepDocument(1, caseRef, withdrawal.Seq, acknowledged.DocumentSha256,
+            new Actor(NodeId.Parse("fr-ofmin"), "urn:federation:person:fr-ofmin:case-handler", CaseRole.CaseHandler), withdrawal.At.AddTicks(-10), new Accept());
+
+        Assert.Null(await ReceiveAsync(Kr, "fr-ofmin", Sign("fr-ofmin", accept), commit: true, now: withdrawal.At.AddSeconds(-5)));
+
+        var retaken = Assert.Single((await GetAsync(Kr, "officer", caseRef)).History, h => h.Reissues == withdrawal.DocumentSha256);
+        Assert.True(retaken.At >= accept.At, $"retaken at {retaken.At:O}, before the accept it follows at {accept.At:O}");
+    }
+
     private static async Task<List<T>> EventsAsync<T>(TestNode node, CaseRef caseRef)
     {
         await using var session = node.Services.GetRequiredService<IDocumentStore>().QuerySession();
