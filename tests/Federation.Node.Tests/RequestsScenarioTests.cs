@@ -195,6 +195,56 @@ public sealed class RequestsScenarioTests(TwoNodes nodes) : IClassFixture<TwoNod
     }
 
     [Fact]
+    public async Task Incorrect_data_sent_either_way_is_rectified_and_the_recipients_people_are_told()
+    {
+        var caseRef = (await DraftAsync(Kr, "officer", RequestType.DiscloseSubscriber, "EU:2023/1543", "fr-ofmin", Disclosure)).Case.Case;
+        await ActAsync(Kr, "officer", caseRef, "submit");
+        await ActAsync(Kr, "supervisor", caseRef, "approve");
+        await ActAsync(Kr, "officer", caseRef, "send");
+        await PushAsync(Kr, Fr);
+
+        // kr-knpa sent the wrong account: its supervisor sends the corrected details, a new version.
+        var corrected = Disclosure with { Identifiers = [new TargetIdentifier("account", "uploader-4712")] };
+        using (var byOfficer = await TryActAsync(Kr, "officer", caseRef, "rectify-request", new { reason = "Wrong account number", amended = corrected }))
+            Assert.Equal(RequestRuleCodes.Role, await ProblemReason.Of(byOfficer, HttpStatusCode.Forbidden));
+        await ActAsync(Kr, "supervisor", caseRef, "rectify-request", new { reason = "Wrong account number", amended = corrected });
+        await PushAsync(Kr, Fr);
+        var fr = await GetAsync(Fr, "case-handler", caseRef);
+        Assert.Equal(("uploader-4712", 2, RequestState.Delivered), (fr.Case.Details.Identifiers![0].Value, fr.Case.Version, fr.Case.State));
+
+        // fr-ofmin's response listed the wrong record: its supervisor sends the corrected manifest.
+        await ActAsync(Fr, "case-handler", caseRef, "acknowledge", new { responderRef = "FR-RECT-1" });
+        await ActAsync(Fr, "case-handler", caseRef, "accept");
+        await ActAsync(Fr, "case-handler", caseRef, "respond", new
+        {
+            manifest = new { items = new[] { new { sha256 = new string('e', 64), size = 512, label = "subscriber.json", category = "subscriber" } } },
+        });
+        await ActAsync(Fr, "supervisor", caseRef, "rectify-response", new
+        {
+            reason = "The record of another subscriber was listed",
+            manifest = new { items = new[] { new { sha256 = new string('f', 64), size = 498, label = "subscriber.json", category = "subscriber" } } },
+        });
+        await PushAsync(Fr, Kr);
+
+        var kr = await GetAsync(Kr, "officer", caseRef);
+        Assert.Equal(new string('f', 64), kr.Case.Manifest!.Items[0].Sha256);
+        Assert.Equal([CaseSide.Requesting, CaseSide.Requested], kr.Case.Rectifications!.Select(r => r.Side));
+        Assert.Equal(SharedState(kr), SharedState(await GetAsync(Fr, "case-handler", caseRef)));
+        await using (var session = Kr.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession())
+        {
+            var told = (await session.Events.FetchStreamAsync(RequestFile.Stream(caseRef))).Select(e => e.Data).OfType<RequestEscalated>()
+                .Single(e => e.Escalation == CaseJournal.Rectified);
+            Assert.Contains("urn:federation:person:kr-knpa:officer", told.Notified);
+        }
+        await using (var session = Fr.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession())
+        {
+            var told = (await session.Events.FetchStreamAsync(RequestFile.Stream(caseRef))).Select(e => e.Data).OfType<RequestEscalated>()
+                .Single(e => e.Escalation == CaseJournal.Rectified);
+            Assert.Contains("urn:federation:person:fr-ofmin:case-handler", told.Notified);
+        }
+    }
+
+    [Fact]
     public async Task A_case_stored_before_archiving_existed_still_shows_in_the_working_boxes()
     {
         var caseRef = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;

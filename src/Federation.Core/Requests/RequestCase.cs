@@ -44,6 +44,8 @@ public sealed record RequestCase
     /// <summary>The follow-up request the preserved data is kept for; set, the preservation does not expire.</summary>
     public CaseRef? FollowUpCase { get; init; }
     public ResponseManifest? Manifest { get; init; }
+    /// <summary>Corrections of transmitted data, oldest first: which side, who, when, why.</summary>
+    public IReadOnlyList<Rectification>? Rectifications { get; init; }
     /// <summary>A restriction the requested side put on data it handed over, and whether its deletion was confirmed.</summary>
     public Restriction? Restriction { get; init; }
     /// <summary>When the case was closed: the start of its retention period.</summary>
@@ -145,6 +147,15 @@ public sealed record RequestCase
             ConfirmFollowUp f => this with { FollowUpCase = f.FollowUp },
             Release r => this with { State = RequestState.Released, LastReason = r.Reason },
             Respond r => this with { State = RequestState.Responded, Manifest = r.Manifest, Clock = Clock?.Stop(at) },
+            RectifyRequest r => this with
+            {
+                Details = r.Amended, Version = Version + 1,
+                Rectifications = [.. Rectifications ?? [], new Rectification(CaseSide.Requesting, actor.Person, at, r.Reason)],
+            },
+            RectifyResponse r => this with
+            {
+                Manifest = r.Manifest, Rectifications = [.. Rectifications ?? [], new Rectification(CaseSide.Requested, actor.Person, at, r.Reason)],
+            },
             Restrict r => this with { Restriction = new Restriction(r.Kind, r.Reason, actor.Person, at, null, null, null) },
             ConfirmDeletion d => this with { Restriction = Restriction! with { DeletionConfirmedBy = actor.Person, DeletionConfirmedAt = at, DeletionNote = d.Note } },
             Withdraw w => this with { State = RequestState.Withdrawn, LastReason = w.Reason, Clock = Clock?.Stop(at), PendingRefusal = null, PendingAmendment = null },
@@ -171,6 +182,9 @@ public sealed record RequestCase
 
 /// <summary>Who drafted and who edited a request: none of them may approve or validate it.</summary>
 public sealed record DraftingRecord(string DraftedBy, IReadOnlyList<string> Authors);
+
+/// <summary>A correction of data one side transmitted (the request's details, or the response's manifest).</summary>
+public sealed record Rectification(CaseSide Side, string By, DateTimeOffset At, string Reason);
 
 /// <summary>A post-delivery restriction: what, why, who set it when, and for a must-delete, who confirmed the deletion when.</summary>
 public sealed record Restriction(RestrictionKind Kind, string Reason, string By, DateTimeOffset At, string? DeletionConfirmedBy, DateTimeOffset? DeletionConfirmedAt,

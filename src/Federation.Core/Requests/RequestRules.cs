@@ -19,6 +19,14 @@ public static class RequestRules
         RequestState.Preserved,
     ];
 
+    /// <summary>Every state in which the peer holds the request: transmitted data can be rectified in any of them.</summary>
+    private static readonly RequestState[] Sent =
+    [
+        RequestState.Sent, RequestState.Delivered, RequestState.Acknowledged, RequestState.InfoRequested, RequestState.Accepted,
+        RequestState.Postponed, RequestState.Preserved, RequestState.Responded, RequestState.Refused, RequestState.Released,
+        RequestState.Expired, RequestState.Withdrawn, RequestState.Closed,
+    ];
+
     private static readonly CaseRole[] Handlers = [CaseRole.CaseHandler, CaseRole.DutyOfficer];
 
     private static readonly Dictionary<string, Rule> Rules = new()
@@ -46,6 +54,8 @@ public static class RequestRules
         ["respond"] = new(CaseSide.Requested, Handlers, [RequestState.Accepted]),
         ["withdraw"] = new(CaseSide.Requesting, [CaseRole.Supervisor], Open),
         ["restrict"] = new(CaseSide.Requested, [CaseRole.Supervisor], [RequestState.Responded, RequestState.Closed]),
+        ["rectify-request"] = new(CaseSide.Requesting, [CaseRole.Supervisor], Sent),
+        ["rectify-response"] = new(CaseSide.Requested, [CaseRole.Supervisor], [RequestState.Responded, RequestState.Closed]),
         ["confirm-deletion"] = new(CaseSide.Requesting, [CaseRole.Supervisor], [RequestState.Responded, RequestState.Closed]),
         ["close"] = new(CaseSide.Requesting, [CaseRole.Officer, CaseRole.Supervisor],
             [RequestState.Responded, RequestState.Refused, RequestState.Released, RequestState.Expired, RequestState.Withdrawn, RequestState.Acknowledged]),
@@ -198,6 +208,16 @@ public static class RequestRules
             case Respond when current.Type == RequestType.Preserve:
                 return new(PreservationOnly, "a preservation request is answered by preserving, not by a response manifest");
             case Respond r:
+                return CheckManifest(r.Manifest);
+            case RectifyRequest r when string.IsNullOrWhiteSpace(r.Reason):
+                return new(ReasonRequired, "a rectification says what was incorrect");
+            case RectifyRequest r:
+                return CheckAmendment(profile, current, r.Amended);
+            case RectifyResponse r when string.IsNullOrWhiteSpace(r.Reason):
+                return new(ReasonRequired, "a rectification says what was incorrect");
+            case RectifyResponse when current.Manifest is null:
+                return new(State, "no response handed data over on this case; there is nothing to rectify");
+            case RectifyResponse r:
                 return CheckManifest(r.Manifest);
             case Restrict r when string.IsNullOrWhiteSpace(r.Reason):
                 return new(ReasonRequired, "a restriction needs its reason (the authority's objection, the rectification)");

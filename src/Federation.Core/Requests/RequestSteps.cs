@@ -33,6 +33,8 @@ namespace Federation.Core.Requests;
 [JsonDerivedType(typeof(Respond), "respond")]
 [JsonDerivedType(typeof(Withdraw), "withdraw")]
 [JsonDerivedType(typeof(Restrict), "restrict")]
+[JsonDerivedType(typeof(RectifyRequest), "rectify-request")]
+[JsonDerivedType(typeof(RectifyResponse), "rectify-response")]
 [JsonDerivedType(typeof(ConfirmDeletion), "confirm-deletion")]
 [JsonDerivedType(typeof(Close), "close")]
 [JsonDerivedType(typeof(Expire), "expire")]
@@ -151,6 +153,15 @@ public sealed record Withdraw(string Reason) : RequestStep { [JsonIgnore] public
 /// objection, a rectification — domain/requests.md §6.5, rules across all states). Not a state: a flag on the case.
 /// </summary>
 public sealed record Restrict(string Reason, RestrictionKind Kind) : RequestStep { [JsonIgnore] public override string Action => "restrict"; }
+
+/// <summary>
+/// The requesting side found that the request carried incorrect data and sends the corrected details, a new version
+/// (LED Art 7(3): a recipient of incorrect personal data is told without delay). The state does not change.
+/// </summary>
+public sealed record RectifyRequest(string Reason, RequestDetails Amended) : RequestStep { [JsonIgnore] public override string Action => "rectify-request"; }
+
+/// <summary>The requested side found that its response listed incorrect data and sends the corrected manifest (LED Art 7(3)).</summary>
+public sealed record RectifyResponse(string Reason, ResponseManifest Manifest) : RequestStep { [JsonIgnore] public override string Action => "rectify-response"; }
 
 /// <summary>The requesting side confirms, signed, that it deleted what a must-delete restriction named.</summary>
 public sealed record ConfirmDeletion(string Note) : RequestStep { [JsonIgnore] public override string Action => "confirm-deletion"; }

@@ -76,11 +76,21 @@ public sealed class CaseJournal(NodeSettingsMonitor settings, MessageSender send
                 .Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
             scope.Session.Events.Append(RequestFile.Stream(next.Case), new RequestEscalated(next.Case.Value, DeletionRequired, doc.At, time.GetUtcNow(), notified));
         }
+        if (doc.Step is RectifyRequest or RectifyResponse)
+        {
+            // LED Art 7(3): the recipient of incorrect data is told without delay — here, the people who work the case.
+            var roles = next.SideOf(settings.Current.NodeId) == CaseSide.Requested ? new[] { Roles.CaseHandler, Roles.Supervisor } : [Roles.Officer, Roles.Supervisor];
+            var notified = settings.Current.People.Where(p => p.Value.Overlaps(roles)).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+            scope.Session.Events.Append(RequestFile.Stream(next.Case), new RequestEscalated(next.Case.Value, Rectified, doc.At, time.GetUtcNow(), notified));
+        }
         return written;
     }
 
     /// <summary>The escalation recorded when the peer requires the deletion of data it handed over.</summary>
     public const string DeletionRequired = "deletion-required";
+
+    /// <summary>The escalation recorded when the peer rectifies data it transmitted.</summary>
+    public const string Rectified = "rectified";
 
     /// <summary>
     /// Records a peer's step that lost its place to <paramref name="supersededBy"/>: kept in the history, marked superseded,

@@ -138,6 +138,23 @@ public sealed class RequestGuardTests
     }
 
     [Fact]
+    public void A_rectification_says_what_was_wrong_and_keeps_the_profiles_fields_and_only_data_handed_over_is_rectified()
+    {
+        var delivered = SomeRequests.In(RequestState.Delivered);
+        var responded = SomeRequests.In(RequestState.Responded, RequestType.DiscloseSubscriber);
+        var manifest = new ResponseManifest([new ManifestItem(new string('a', 64), 1, "x", null, null)], null);
+
+        Assert.Equal(RequestRuleCodes.ReasonRequired, Refused(delivered, new RectifyRequest(" ", delivered.Details), KrSupervisor)?.Rule);
+        Assert.Equal(RequestRuleCodes.FieldsMissing, Refused(delivered, new RectifyRequest("typo", delivered.Details with { Custodian = null }), KrSupervisor)?.Rule);
+        var rectified = Take(delivered, new RectifyRequest("typo", delivered.Details with { Description = "corrected" }), KrSupervisor, At);
+        Assert.Equal((delivered.Version + 1, RequestState.Delivered, "corrected"), (rectified.Version, rectified.State, rectified.Details.Description));
+
+        Assert.Equal(RequestRuleCodes.State, Refused(responded with { Manifest = null }, new RectifyResponse("wrong record", manifest), NlSupervisor)?.Rule);
+        Assert.Equal(RequestRuleCodes.Manifest, Refused(responded with { Manifest = manifest },
+            new RectifyResponse("wrong record", manifest with { Items = [manifest.Items[0] with { Sha256 = "not-hex" }] }), NlSupervisor)?.Rule);
+    }
+
+    [Fact]
     public void A_received_refusal_signed_by_one_person_twice_is_refused()
     {
         var acknowledged = SomeRequests.In(RequestState.Acknowledged) with { PendingRefusal = null, Drafting = null };

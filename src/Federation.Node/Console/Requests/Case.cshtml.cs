@@ -82,7 +82,8 @@ public sealed class CaseModel(RequestDesk desk, ConsultationVisits visits, NodeS
         var side = c.SideOf(self);
         var roles = user.FindAll(ClaimTypes.Role).Select(r => r.Value).Select(r => RequestFields.FromJsonOrNull<CaseRole>(r)).OfType<CaseRole>().ToHashSet();
         var actions = RequestRules.Table
-            .Where(r => RequestDesk.PersonActions.Contains(r.Action) && r.Action != "edit")
+            // Editing a draft and rectifying a request's details take a whole set of details: the API's.
+            .Where(r => RequestDesk.PersonActions.Contains(r.Action) && r.Action is not ("edit" or "rectify-request"))
             .Where(r => r.Side == side && r.Roles.Any(roles.Contains) && r.From.Contains(c.State))
             // A co-signature is offered only when there is a proposal to co-sign, a confirmation only when one is awaited.
             .Where(r => r.Action switch

@@ -44,6 +44,7 @@ public static class RequestFields
         ["release"] = [new("reason", Kind.Area)],
         ["respond"] = [new("sha256", Kind.Text), new("size", Kind.Number), new("label", Kind.Text)],
         ["withdraw"] = [new("reason", Kind.Area)],
+        ["rectify-response"] = [new("reason", Kind.Area), new("sha256", Kind.Text), new("size", Kind.Number), new("label", Kind.Text)],
         ["restrict"] = [new("kind", Kind.Choice, Enum.GetValues<RestrictionKind>().Select(Json).ToList()), new("reason", Kind.Area)],
         ["confirm-deletion"] = [new("note", Kind.Area)],
         ["close"] = [new("reason", Kind.Area)],
@@ -127,6 +128,13 @@ public static class RequestFields
         }
         if (action == "respond")
             json = new JsonObject { ["manifest"] = new JsonObject { ["items"] = new JsonArray(json) } };
+        if (action == "rectify-response")
+        {
+            // The corrected manifest, one item as for a response; the reason stays beside it.
+            var reason = json["reason"]?.DeepClone();
+            json.Remove("reason");
+            json = new JsonObject { ["reason"] = reason, ["manifest"] = new JsonObject { ["items"] = new JsonArray(json) } };
+        }
         return json;
     }
 
