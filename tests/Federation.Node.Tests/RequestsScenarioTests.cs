@@ -195,7 +195,7 @@ public sealed class RequestsScenarioTests(TwoNodes nodes) : IClassFixture<TwoNod
     }
 
     [Fact]
-    public async Task Incorrect_data_sent_either_way_is_rectified_and_the_recipients_people_are_told()
+    public async Task Incorrect_data_sent_either_way_is_rectified_the_recipients_people_are_told_and_the_supplier_asks_how_its_data_was_used()
     {
         var caseRef = (await DraftAsync(Kr, "officer", RequestType.DiscloseSubscriber, "EU:2023/1543", "fr-ofmin", Disclosure)).Case.Case;
         await ActAsync(Kr, "officer", caseRef, "submit");
@@ -242,6 +242,17 @@ public sealed class RequestsScenarioTests(TwoNodes nodes) : IClassFixture<TwoNod
                 .Single(e => e.Escalation == CaseJournal.Rectified);
             Assert.Contains("urn:federation:person:fr-ofmin:case-handler", told.Notified);
         }
+
+        // fr-ofmin, having supplied the record, asks how it was used; kr-knpa's officer explains (Budapest Art 28(4)).
+        await ActAsync(Fr, "case-handler", caseRef, "ask-use", new { question = "Was the record used beyond this investigation?" });
+        using (var again = await TryActAsync(Fr, "case-handler", caseRef, "ask-use", new { question = "And?" }))
+            Assert.Equal(RequestRuleCodes.State, await ProblemReason.Of(again, HttpStatusCode.Conflict));
+        await PushAsync(Fr, Kr);
+        await ActAsync(Kr, "officer", caseRef, "explain-use", new { explanation = "Only to identify the uploader in KR-2026-0042" });
+        await PushAsync(Kr, Fr);
+        var explained = Assert.Single((await GetAsync(Fr, "case-handler", caseRef)).Case.UseQuestions!);
+        Assert.Equal(("Only to identify the uploader in KR-2026-0042", "urn:federation:person:kr-knpa:officer"), (explained.Explanation, explained.ExplainedBy));
+        Assert.Equal(SharedState(await GetAsync(Kr, "officer", caseRef)), SharedState(await GetAsync(Fr, "case-handler", caseRef)));
     }
 
     [Fact]

@@ -44,6 +44,8 @@ public sealed record RequestCase
     /// <summary>The follow-up request the preserved data is kept for; set, the preservation does not expire.</summary>
     public CaseRef? FollowUpCase { get; init; }
     public ResponseManifest? Manifest { get; init; }
+    /// <summary>Questions on the use made of the data handed over, and their explanations, oldest first.</summary>
+    public IReadOnlyList<UseQuestion>? UseQuestions { get; init; }
     /// <summary>Corrections of transmitted data, oldest first: which side, who, when, why.</summary>
     public IReadOnlyList<Rectification>? Rectifications { get; init; }
     /// <summary>A restriction the requested side put on data it handed over, and whether its deletion was confirmed.</summary>
@@ -147,6 +149,12 @@ public sealed record RequestCase
             ConfirmFollowUp f => this with { FollowUpCase = f.FollowUp },
             Release r => this with { State = RequestState.Released, LastReason = r.Reason },
             Respond r => this with { State = RequestState.Responded, Manifest = r.Manifest, Clock = Clock?.Stop(at) },
+            AskUse q => this with { UseQuestions = [.. UseQuestions ?? [], new UseQuestion(q.Question, actor.Person, at, null, null, null)] },
+            // The rules admit an explanation only while the last question is open.
+            ExplainUse e when UseQuestions is { Count: > 0 } asked => this with
+            {
+                UseQuestions = [.. asked.Take(asked.Count - 1), asked[^1] with { Explanation = e.Explanation, ExplainedBy = actor.Person, ExplainedAt = at }],
+            },
             RectifyRequest r => this with
             {
                 Details = r.Amended, Version = Version + 1,
@@ -182,6 +190,13 @@ public sealed record RequestCase
 
 /// <summary>Who drafted and who edited a request: none of them may approve or validate it.</summary>
 public sealed record DraftingRecord(string DraftedBy, IReadOnlyList<string> Authors);
+
+/// <summary>A question on the use made of data handed over (Budapest Art 28(4)), and its explanation once given.</summary>
+public sealed record UseQuestion(string Question, string AskedBy, DateTimeOffset AskedAt, string? Explanation, string? ExplainedBy, DateTimeOffset? ExplainedAt)
+{
+    [JsonIgnore]
+    public bool Open => ExplainedAt is null;
+}
 
 /// <summary>A correction of data one side transmitted (the request's details, or the response's manifest).</summary>
 public sealed record Rectification(CaseSide Side, string By, DateTimeOffset At, string Reason);

@@ -54,6 +54,8 @@ public static class RequestRules
         ["respond"] = new(CaseSide.Requested, Handlers, [RequestState.Accepted]),
         ["withdraw"] = new(CaseSide.Requesting, [CaseRole.Supervisor], Open),
         ["restrict"] = new(CaseSide.Requested, [CaseRole.Supervisor], [RequestState.Responded, RequestState.Closed]),
+        ["ask-use"] = new(CaseSide.Requested, [CaseRole.CaseHandler, CaseRole.DutyOfficer, CaseRole.Supervisor], [RequestState.Responded, RequestState.Closed]),
+        ["explain-use"] = new(CaseSide.Requesting, [CaseRole.Officer, CaseRole.Supervisor], [RequestState.Responded, RequestState.Closed]),
         ["rectify-request"] = new(CaseSide.Requesting, [CaseRole.Supervisor], Sent),
         ["rectify-response"] = new(CaseSide.Requested, [CaseRole.Supervisor], [RequestState.Responded, RequestState.Closed]),
         ["confirm-deletion"] = new(CaseSide.Requesting, [CaseRole.Supervisor], [RequestState.Responded, RequestState.Closed]),
@@ -209,6 +211,16 @@ public static class RequestRules
                 return new(PreservationOnly, "a preservation request is answered by preserving, not by a response manifest");
             case Respond r:
                 return CheckManifest(r.Manifest);
+            case AskUse q when string.IsNullOrWhiteSpace(q.Question):
+                return new(ReasonRequired, "the question on the use of the data is required");
+            case AskUse when current.Manifest is null:
+                return new(State, "no response handed data over on this case; there is no use to explain");
+            case AskUse when current.UseQuestions is [.., { Open: true }]:
+                return new(State, "the previous question on the use of the data is not answered yet");
+            case ExplainUse when current.UseQuestions is not [.., { Open: true }]:
+                return new(State, "no question on the use of the data awaits an explanation");
+            case ExplainUse e when string.IsNullOrWhiteSpace(e.Explanation):
+                return new(ReasonRequired, "the explanation is required");
             case RectifyRequest r when string.IsNullOrWhiteSpace(r.Reason):
                 return new(ReasonRequired, "a rectification says what was incorrect");
             case RectifyRequest r:

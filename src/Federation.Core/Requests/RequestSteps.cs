@@ -33,6 +33,8 @@ namespace Federation.Core.Requests;
 [JsonDerivedType(typeof(Respond), "respond")]
 [JsonDerivedType(typeof(Withdraw), "withdraw")]
 [JsonDerivedType(typeof(Restrict), "restrict")]
+[JsonDerivedType(typeof(AskUse), "ask-use")]
+[JsonDerivedType(typeof(ExplainUse), "explain-use")]
 [JsonDerivedType(typeof(RectifyRequest), "rectify-request")]
 [JsonDerivedType(typeof(RectifyResponse), "rectify-response")]
 [JsonDerivedType(typeof(ConfirmDeletion), "confirm-deletion")]
@@ -162,6 +164,12 @@ public sealed record RectifyRequest(string Reason, RequestDetails Amended) : Req
 
 /// <summary>The requested side found that its response listed incorrect data and sends the corrected manifest (LED Art 7(3)).</summary>
 public sealed record RectifyResponse(string Reason, ResponseManifest Manifest) : RequestStep { [JsonIgnore] public override string Action => "rectify-response"; }
+
+/// <summary>The side that supplied the data asks how it was used (Budapest Art 28(4)).</summary>
+public sealed record AskUse(string Question) : RequestStep { [JsonIgnore] public override string Action => "ask-use"; }
+
+/// <summary>The requesting side explains the use it made of the data it received.</summary>
+public sealed record ExplainUse(string Explanation) : RequestStep { [JsonIgnore] public override string Action => "explain-use"; }
 
 /// <summary>The requesting side confirms, signed, that it deleted what a must-delete restriction named.</summary>
 public sealed record ConfirmDeletion(string Note) : RequestStep { [JsonIgnore] public override string Action => "confirm-deletion"; }

@@ -76,6 +76,13 @@ public sealed class CaseJournal(NodeSettingsMonitor settings, MessageSender send
                 .Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
             scope.Session.Events.Append(RequestFile.Stream(next.Case), new RequestEscalated(next.Case.Value, DeletionRequired, doc.At, time.GetUtcNow(), notified));
         }
+        if (doc.Step is AskUse)
+        {
+            // The supplier of the data asks how it was used (Budapest Art 28(4)): the requesting officers and supervisors answer.
+            var notified = settings.Current.People.Where(p => p.Value.Contains(Roles.Officer) || p.Value.Contains(Roles.Supervisor))
+                .Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+            scope.Session.Events.Append(RequestFile.Stream(next.Case), new RequestEscalated(next.Case.Value, UseExplanationAsked, doc.At, time.GetUtcNow(), notified));
+        }
         if (doc.Step is RectifyRequest or RectifyResponse)
         {
             // LED Art 7(3): the recipient of incorrect data is told without delay — here, the people who work the case.
@@ -88,6 +95,9 @@ public sealed class CaseJournal(NodeSettingsMonitor settings, MessageSender send
 
     /// <summary>The escalation recorded when the peer requires the deletion of data it handed over.</summary>
     public const string DeletionRequired = "deletion-required";
+
+    /// <summary>The escalation recorded when the peer asks how the data it handed over was used.</summary>
+    public const string UseExplanationAsked = "use-explanation-asked";
 
     /// <summary>The escalation recorded when the peer rectifies data it transmitted.</summary>
     public const string Rectified = "rectified";

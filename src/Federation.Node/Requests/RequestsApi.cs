@@ -60,6 +60,8 @@ public static class RequestsApi
         confirm-follow-up {followUp} (officer or supervisor; also taken when a request linked follows-preservation is sent: preserved pending that decision, no expiry) ·
         respond {manifest: {items: [{sha256, size, label, category?, locator?}], partialReason?}} (case handler: accepted → responded; digests, never evidence) ·
         withdraw {reason} (supervisor) · close {reason} (officer) ·
+        ask-use {question} (requested side's case handler, duty officer or supervisor, after a response: Budapest Art 28(4)) ·
+        explain-use {explanation} (requesting side's officer or supervisor, while a question is open) ·
         rectify-request {reason, amended} (requesting side's supervisor, once sent: corrected details, a new version; the peer's people are told) ·
         rectify-response {reason, manifest} (requested side's supervisor, after a response: the corrected manifest) ·
         restrict {kind: use-restricted|must-delete, reason} (requested side's supervisor, after a response: a flag, not a state) ·

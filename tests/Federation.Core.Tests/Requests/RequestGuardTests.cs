@@ -155,6 +155,24 @@ public sealed class RequestGuardTests
     }
 
     [Fact]
+    public void The_supplier_asks_how_its_data_was_used_one_question_at_a_time_and_the_requesting_side_explains()
+    {
+        var manifest = new ResponseManifest([new ManifestItem(new string('a', 64), 1, "x", null, null)], null);
+        var responded = SomeRequests.In(RequestState.Responded, RequestType.DiscloseSubscriber) with { Manifest = manifest };
+
+        Assert.Equal(RequestRuleCodes.State, Refused(responded, new ExplainUse("unasked"), KrOfficer)?.Rule);
+        Assert.Equal(RequestRuleCodes.State, Refused(responded with { Manifest = null }, new AskUse("Used how?"), NlHandler)?.Rule);
+        var asked = Take(responded, new AskUse("Used beyond this investigation?"), NlHandler, At);
+        Assert.Equal(RequestRuleCodes.State, Refused(asked, new AskUse("And?"), NlHandler)?.Rule);
+        Assert.Equal(RequestRuleCodes.ReasonRequired, Refused(asked, new ExplainUse(" "), KrOfficer)?.Rule);
+
+        var explained = Take(asked, new ExplainUse("Only to identify the uploader"), KrOfficer, At.AddDays(1));
+        var q = Assert.Single(explained.UseQuestions!);
+        Assert.Equal(("Only to identify the uploader", KrOfficer.Person, false), (q.Explanation, q.ExplainedBy, q.Open));
+        Assert.True(RequestRules.Take(explained, new AskUse("A second question"), NlHandler, At.AddDays(2)).Allowed);
+    }
+
+    [Fact]
     public void A_received_refusal_signed_by_one_person_twice_is_refused()
     {
         var acknowledged = SomeRequests.In(RequestState.Acknowledged) with { PendingRefusal = null, Drafting = null };

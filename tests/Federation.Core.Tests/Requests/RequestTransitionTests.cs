@@ -93,7 +93,8 @@ public sealed class RequestTransitionTests
     private static (RequestCase, RequestStep, Actor, DateTimeOffset) Valid(string action, RequestState state)
     {
         var at = Some.Now.AddHours(1);
-        var type = action is "respond" or "restrict" or "confirm-deletion" or "rectify-response" ? RequestType.DiscloseSubscriber : RequestType.Preserve;
+        var type = action is "respond" or "restrict" or "confirm-deletion" or "rectify-response" or "ask-use" or "explain-use"
+            ? RequestType.DiscloseSubscriber : RequestType.Preserve;
         var manifest = new ResponseManifest([new ManifestItem(new string('a', 64), 1024, "subscriber.json", DataCategory.Subscriber, null)], null);
         var current = SomeRequests.In(state, type);
         var handler = NlHandler;
@@ -121,6 +122,9 @@ public sealed class RequestTransitionTests
             "confirm-follow-up" => (current, new ConfirmFollowUp(CaseRef.New(Kr, at)), KrOfficer, at),
             "respond" => (current, new Respond(new ResponseManifest([new ManifestItem(new string('a', 64), 1024, "subscriber.json", DataCategory.Subscriber, null)], null)), handler, at),
             "withdraw" => (current, new Withdraw("Suspect identified otherwise"), KrSupervisor, at),
+            "ask-use" => (current with { Manifest = manifest }, new AskUse("Was the record used beyond this investigation?"), NlSupervisor, at),
+            "explain-use" => (current with { Manifest = manifest, UseQuestions = [new UseQuestion("Used how?", NlSupervisor.Person, at, null, null, null)] },
+                new ExplainUse("Only to identify the uploader in case KR-2026-0042"), KrOfficer, at),
             "rectify-request" => (current, new RectifyRequest("The account name was misspelt", current.Details with { Description = "corrected" }), KrSupervisor, at),
             "rectify-response" => (current with { Manifest = manifest },
                 new RectifyResponse("The record listed the wrong account", manifest with { Items = [manifest.Items[0] with { Sha256 = new string('b', 64) }] }), NlSupervisor, at),
@@ -136,7 +140,8 @@ public sealed class RequestTransitionTests
 
     private static RequestState ExpectedState(string action, RequestState from) => action switch
     {
-        "edit" or "refuse" or "extend" or "restrict" or "confirm-deletion" or "confirm-follow-up" or "rectify-request" or "rectify-response" => from,
+        "edit" or "refuse" or "extend" or "restrict" or "confirm-deletion" or "confirm-follow-up" or "rectify-request" or "rectify-response"
+            or "ask-use" or "explain-use" => from,
         "validate" => from == RequestState.AwaitingValidation ? RequestState.Approved : from,
         "submit" => RequestState.InReview,
         "return" => RequestState.Draft,

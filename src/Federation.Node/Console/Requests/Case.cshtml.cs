@@ -91,7 +91,10 @@ public sealed class CaseModel(RequestDesk desk, ConsultationVisits visits, NodeS
                 "co-sign-refusal" => c.PendingRefusal is not null,
                 "co-sign-answer" => c.PendingAmendment is not null,
                 "confirm-deletion" => c.Restriction?.DeletionAwaited == true,
-                "restrict" => c.Type != RequestType.Preserve && c.Restriction?.DeletionAwaited != true,
+                "restrict" => c.Manifest is not null && c.Restriction?.DeletionAwaited != true,
+                "rectify-response" => c.Manifest is not null,
+                "ask-use" => c.Manifest is not null && c.UseQuestions?.LastOrDefault()?.Open != true,
+                "explain-use" => c.UseQuestions?.LastOrDefault()?.Open == true,
                 _ => true,
             })
             .Select(r => r.Action).ToList();

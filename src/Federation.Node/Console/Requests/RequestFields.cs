@@ -44,6 +44,8 @@ public static class RequestFields
         ["release"] = [new("reason", Kind.Area)],
         ["respond"] = [new("sha256", Kind.Text), new("size", Kind.Number), new("label", Kind.Text)],
         ["withdraw"] = [new("reason", Kind.Area)],
+        ["ask-use"] = [new("question", Kind.Area)],
+        ["explain-use"] = [new("explanation", Kind.Area)],
         ["rectify-response"] = [new("reason", Kind.Area), new("sha256", Kind.Text), new("size", Kind.Number), new("label", Kind.Text)],
         ["restrict"] = [new("kind", Kind.Choice, Enum.GetValues<RestrictionKind>().Select(Json).ToList()), new("reason", Kind.Area)],
         ["confirm-deletion"] = [new("note", Kind.Area)],
