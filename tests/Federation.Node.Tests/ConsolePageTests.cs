@@ -167,11 +167,7 @@ public sealed partial class ConsolePageTests(ConsolePageTests.OneNode node) : IC
     [Fact]
     public async Task A_supervisor_sees_the_refusal_proposal_before_co_signing_it_and_the_proposer_is_not_offered_the_co_signature()
     {
-        var caseRef = (await RequestSteps.DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", RequestSteps.Preservation)).Case.Case;
-        await RequestSteps.ActAsync(Kr, "officer", caseRef, "submit");
-        await RequestSteps.ActAsync(Kr, "supervisor", caseRef, "approve");
-        await RequestSteps.ActAsync(Kr, "officer", caseRef, "send");
-        await RequestSteps.PushAsync(Kr, Fr);
+        var caseRef = await RequestSteps.DeliveredAsync(Kr, Fr, RequestType.Preserve, "BUDAPEST:29", RequestSteps.Preservation);
         await RequestSteps.ActAsync(Fr, "case-handler", caseRef, "acknowledge", new { responderRef = "FR-C-1" });
         await RequestSteps.ActAsync(Fr, "case-handler", caseRef, "refuse", new { ground = "data-not-held", reasons = "Account deleted in March" });
 
@@ -195,10 +191,7 @@ public sealed partial class ConsolePageTests(ConsolePageTests.OneNode node) : IC
     [Fact]
     public async Task Archived_cases_leave_the_outbox_and_show_under_the_archived_filter()
     {
-        var caseRef = (await RequestSteps.DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", RequestSteps.Preservation)).Case.Case;
-        await RequestSteps.ActAsync(Kr, "officer", caseRef, "submit");
-        await RequestSteps.ActAsync(Kr, "supervisor", caseRef, "approve");
-        await RequestSteps.ActAsync(Kr, "officer", caseRef, "send");
+        var caseRef = await RequestSteps.SentAsync(Kr, Fr, RequestType.Preserve, "BUDAPEST:29", RequestSteps.Preservation);
         await RequestSteps.ActAsync(Kr, "supervisor", caseRef, "withdraw", new { reason = "Not needed" });
         await RequestSteps.ActAsync(Kr, "officer", caseRef, "close", new { reason = "Withdrawn" });
         using var officer = Clients.DevPerson("kr-knpa", "officer", Kr);

@@ -19,11 +19,7 @@ public sealed class RequestsCrossingTests(TwoNodes nodes) : IClassFixture<TwoNod
 
     private async Task<CaseRef> AcknowledgedPreservationAsync()
     {
-        var caseRef = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;
-        await ActAsync(Kr, "officer", caseRef, "submit");
-        await ActAsync(Kr, "supervisor", caseRef, "approve");
-        await ActAsync(Kr, "officer", caseRef, "send");
-        await PushAsync(Kr, Fr);
+        var caseRef = await DeliveredAsync(Kr, Fr, RequestType.Preserve, "BUDAPEST:29", Preservation);
         await ActAsync(Fr, "case-handler", caseRef, "acknowledge", new { responderRef = "FR-OFMIN-2026-91" });
         await PushAsync(Fr, Kr);
         return caseRef;
@@ -103,10 +99,7 @@ public sealed class RequestsCrossingTests(TwoNodes nodes) : IClassFixture<TwoNod
     [Fact]
     public async Task A_withdrawal_sent_right_after_the_request_crosses_the_delivery_and_both_nodes_end_withdrawn_without_a_clock()
     {
-        var caseRef = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;
-        await ActAsync(Kr, "officer", caseRef, "submit");
-        await ActAsync(Kr, "supervisor", caseRef, "approve");
-        await ActAsync(Kr, "officer", caseRef, "send");
+        var caseRef = await SentAsync(Kr, Fr, RequestType.Preserve, "BUDAPEST:29", Preservation);
         await ActAsync(Kr, "supervisor", caseRef, "withdraw", new { reason = "Sent to the wrong agency" });
 
         // fr-ofmin opens the case from the send and delivers it (step 2, at reception), then gets the earlier withdrawal, also step 2.
@@ -124,10 +117,7 @@ public sealed class RequestsCrossingTests(TwoNodes nodes) : IClassFixture<TwoNod
     [Fact]
     public async Task Without_any_push_the_pull_carries_a_case_and_its_crossing_steps_and_the_late_push_changes_nothing()
     {
-        var caseRef = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;
-        await ActAsync(Kr, "officer", caseRef, "submit");
-        await ActAsync(Kr, "supervisor", caseRef, "approve");
-        await ActAsync(Kr, "officer", caseRef, "send");
+        var caseRef = await SentAsync(Kr, Fr, RequestType.Preserve, "BUDAPEST:29", Preservation);
 
         // Push never runs here: each side learns the other's steps by pulling its feed, the safety net.
         var pulled = await ListSteps.PullAsync(Fr, Kr);

@@ -22,11 +22,7 @@ public sealed class RequestsEscalationTests(TwoNodes nodes) : IClassFixture<TwoN
     [Fact]
     public async Task Escalations_fire_at_50_80_and_100_percent_and_overdue_sends_a_signed_reminder()
     {
-        var caseRef = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;
-        await ActAsync(Kr, "officer", caseRef, "submit");
-        await ActAsync(Kr, "supervisor", caseRef, "approve");
-        await ActAsync(Kr, "officer", caseRef, "send");
-        await PushAsync(Kr, Fr);
+        var caseRef = await DeliveredAsync(Kr, Fr, RequestType.Preserve, "BUDAPEST:29", Preservation);
         var delivered = await GetAsync(Kr, "officer", caseRef);
         var receipt = delivered.Case.DeliveredAt!.Value;
         var clock = new FakeTimeProvider(receipt);
@@ -64,11 +60,7 @@ public sealed class RequestsEscalationTests(TwoNodes nodes) : IClassFixture<TwoN
     [Fact]
     public async Task A_paused_clock_leaves_its_old_escalation_jobs_nothing_to_do()
     {
-        var caseRef = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;
-        await ActAsync(Kr, "officer", caseRef, "submit");
-        await ActAsync(Kr, "supervisor", caseRef, "approve");
-        await ActAsync(Kr, "officer", caseRef, "send");
-        await PushAsync(Kr, Fr);
+        var caseRef = await DeliveredAsync(Kr, Fr, RequestType.Preserve, "BUDAPEST:29", Preservation);
         var delivered = await GetAsync(Fr, "case-handler", caseRef);
         var points = RequestEscalation.DuePoints(delivered.Case, NodeId.Parse("fr-ofmin"));
         await ActAsync(Fr, "case-handler", caseRef, "acknowledge", new { responderRef = "FR-9" });
@@ -82,11 +74,7 @@ public sealed class RequestsEscalationTests(TwoNodes nodes) : IClassFixture<TwoN
     [Fact]
     public async Task A_preservation_warns_before_expiry_and_expires_on_the_requested_node()
     {
-        var caseRef = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;
-        await ActAsync(Kr, "officer", caseRef, "submit");
-        await ActAsync(Kr, "supervisor", caseRef, "approve");
-        await ActAsync(Kr, "officer", caseRef, "send");
-        await PushAsync(Kr, Fr);
+        var caseRef = await DeliveredAsync(Kr, Fr, RequestType.Preserve, "BUDAPEST:29", Preservation);
         await ActAsync(Fr, "case-handler", caseRef, "acknowledge", new { responderRef = "FR-10" });
         await ActAsync(Fr, "case-handler", caseRef, "accept");
         var preserved = await ActAsync(Fr, "case-handler", caseRef, "preserve");
@@ -108,11 +96,7 @@ public sealed class RequestsEscalationTests(TwoNodes nodes) : IClassFixture<TwoN
     [Fact]
     public async Task A_delivered_request_nobody_acknowledges_alerts_both_sides_after_two_days_and_an_acknowledged_one_does_not()
     {
-        var caseRef = (await DraftAsync(Kr, "officer", RequestType.DiscloseSubscriber, "EU:2023/1543", "fr-ofmin", Disclosure)).Case.Case;
-        await ActAsync(Kr, "officer", caseRef, "submit");
-        await ActAsync(Kr, "supervisor", caseRef, "approve");
-        await ActAsync(Kr, "officer", caseRef, "send");
-        await PushAsync(Kr, Fr);
+        var caseRef = await DeliveredAsync(Kr, Fr, RequestType.DiscloseSubscriber, "EU:2023/1543", Disclosure);
         var fr = await GetAsync(Fr, "case-handler", caseRef);
         var due = fr.Case.DeliveredAt!.Value.AddDays(2); // normal priority; the response itself is due in 10 days
 
@@ -134,11 +118,7 @@ public sealed class RequestsEscalationTests(TwoNodes nodes) : IClassFixture<TwoN
     [Fact]
     public async Task A_closed_case_is_archived_by_each_node_when_its_retention_ends_and_leaves_the_working_boxes()
     {
-        var caseRef = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;
-        await ActAsync(Kr, "officer", caseRef, "submit");
-        await ActAsync(Kr, "supervisor", caseRef, "approve");
-        await ActAsync(Kr, "officer", caseRef, "send");
-        await PushAsync(Kr, Fr);
+        var caseRef = await DeliveredAsync(Kr, Fr, RequestType.Preserve, "BUDAPEST:29", Preservation);
         using var dpo = Clients.DevPerson("kr-knpa", "auditor", Kr);
         using (var notClosed = await dpo.PostAsync($"api/v1/requests/{caseRef}/archive", System.Net.Http.Json.JsonContent.Create(new { reason = "early" })))
             Assert.Equal(RequestRuleCodes.State, await ProblemReason.Of(notClosed, System.Net.HttpStatusCode.Conflict));

@@ -20,15 +20,7 @@ public sealed class RequestsRefusalTests(TwoNodes nodes) : IClassFixture<TwoNode
     private TestNode Kr => nodes.Kr;
     private TestNode Fr => nodes.Fr;
 
-    private async Task<CaseRef> SentPreservationAsync()
-    {
-        var caseRef = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;
-        await ActAsync(Kr, "officer", caseRef, "submit");
-        await ActAsync(Kr, "supervisor", caseRef, "approve");
-        await ActAsync(Kr, "officer", caseRef, "send");
-        await PushAsync(Kr, Fr);
-        return caseRef;
-    }
+    private Task<CaseRef> SentPreservationAsync() => DeliveredAsync(Kr, Fr, RequestType.Preserve, "BUDAPEST:29", Preservation);
 
     [Fact]
     public async Task An_officer_cannot_approve_her_own_request()

@@ -123,10 +123,7 @@ public sealed class RequestsScenarioTests(TwoNodes nodes) : IClassFixture<TwoNod
 
         // A second case whose clock stopped (withdrawn): the whole inbox comes sorted by PostgreSQL — running clocks
         // soonest due first, then the rest newest first — and cut at the limit.
-        var stopped = (await DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", Preservation)).Case.Case;
-        await ActAsync(Kr, "officer", stopped, "submit");
-        await ActAsync(Kr, "supervisor", stopped, "approve");
-        await ActAsync(Kr, "officer", stopped, "send");
+        var stopped = await SentAsync(Kr, Fr, RequestType.Preserve, "BUDAPEST:29", Preservation);
         await ActAsync(Kr, "supervisor", stopped, "withdraw", new { reason = "Not needed" });
         await PushAsync(Kr, Fr);
         var all = (await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<List<Federation.Node.Requests.RequestDesk.RequestSummary>>(
@@ -144,11 +141,7 @@ public sealed class RequestsScenarioTests(TwoNodes nodes) : IClassFixture<TwoNod
     [Fact]
     public async Task Data_handed_over_and_then_objected_to_must_be_deleted_and_the_signed_confirmation_reaches_the_requested_side()
     {
-        var caseRef = (await DraftAsync(Kr, "officer", RequestType.DiscloseSubscriber, "EU:2023/1543", "fr-ofmin", Disclosure)).Case.Case;
-        await ActAsync(Kr, "officer", caseRef, "submit");
-        await ActAsync(Kr, "supervisor", caseRef, "approve");
-        await ActAsync(Kr, "officer", caseRef, "send");
-        await PushAsync(Kr, Fr);
+        var caseRef = await DeliveredAsync(Kr, Fr, RequestType.DiscloseSubscriber, "EU:2023/1543", Disclosure);
         await ActAsync(Fr, "case-handler", caseRef, "acknowledge", new { responderRef = "FR-R-1" });
         await ActAsync(Fr, "case-handler", caseRef, "accept");
         await ActAsync(Fr, "case-handler", caseRef, "respond", new
@@ -197,11 +190,7 @@ public sealed class RequestsScenarioTests(TwoNodes nodes) : IClassFixture<TwoNod
     [Fact]
     public async Task Incorrect_data_sent_either_way_is_rectified_the_recipients_people_are_told_and_the_supplier_asks_how_its_data_was_used()
     {
-        var caseRef = (await DraftAsync(Kr, "officer", RequestType.DiscloseSubscriber, "EU:2023/1543", "fr-ofmin", Disclosure)).Case.Case;
-        await ActAsync(Kr, "officer", caseRef, "submit");
-        await ActAsync(Kr, "supervisor", caseRef, "approve");
-        await ActAsync(Kr, "officer", caseRef, "send");
-        await PushAsync(Kr, Fr);
+        var caseRef = await DeliveredAsync(Kr, Fr, RequestType.DiscloseSubscriber, "EU:2023/1543", Disclosure);
 
         // kr-knpa sent the wrong account: its supervisor sends the corrected details, a new version.
         var corrected = Disclosure with { Identifiers = [new TargetIdentifier("account", "uploader-4712")] };

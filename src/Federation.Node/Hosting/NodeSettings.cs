@@ -26,7 +26,12 @@ public sealed record NodeSettings(
     ImmutableDictionary<string, ImmutableHashSet<string>> People,
     TimeSpan PeerRefreshInterval,
     TimeSpan PeerSyncInterval,
-    TimeSpan ArchiveAfter);
+    TimeSpan ArchiveAfter)
+{
+    /// <summary>The person URIs of the people holding any of <paramref name="roles"/>, in a stable order (whom an escalation tells).</summary>
+    public List<string> PeopleWith(params string[] roles) =>
+        People.Where(p => p.Value.Overlaps(roles)).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+}
 
 /// <summary>One peer as this node pins it: its id, where to reach it, and the only CA accepted for it.</summary>
 public sealed record PeerSettings(NodeId NodeId, Uri BaseUrl, TrustAnchor Anchor);

@@ -72,23 +72,21 @@ public sealed class CaseJournal(NodeSettingsMonitor settings, MessageSender send
         {
             // The peer requires data it handed over to be deleted: the people who can confirm it are told at once,
             // whether or not the case was already archived here (it returns to the working boxes until confirmed).
-            var notified = settings.Current.People.Where(p => p.Value.Contains(Roles.Supervisor) || p.Value.Contains(Roles.Officer))
-                .Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
-            scope.Session.Events.Append(RequestFile.Stream(next.Case), new RequestEscalated(next.Case.Value, DeletionRequired, doc.At, time.GetUtcNow(), notified));
+            scope.Session.Events.Append(RequestFile.Stream(next.Case), new RequestEscalated(next.Case.Value, DeletionRequired, doc.At, time.GetUtcNow(),
+                settings.Current.PeopleWith(Roles.Officer, Roles.Supervisor)));
         }
         if (doc.Step is AskUse)
         {
             // The supplier of the data asks how it was used (Budapest Art 28(4)): the requesting officers and supervisors answer.
-            var notified = settings.Current.People.Where(p => p.Value.Contains(Roles.Officer) || p.Value.Contains(Roles.Supervisor))
-                .Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
-            scope.Session.Events.Append(RequestFile.Stream(next.Case), new RequestEscalated(next.Case.Value, UseExplanationAsked, doc.At, time.GetUtcNow(), notified));
+            scope.Session.Events.Append(RequestFile.Stream(next.Case), new RequestEscalated(next.Case.Value, UseExplanationAsked, doc.At, time.GetUtcNow(),
+                settings.Current.PeopleWith(Roles.Officer, Roles.Supervisor)));
         }
         if (doc.Step is RectifyRequest or RectifyResponse)
         {
             // LED Art 7(3): the recipient of incorrect data is told without delay — here, the people who work the case.
             var roles = next.SideOf(settings.Current.NodeId) == CaseSide.Requested ? new[] { Roles.CaseHandler, Roles.Supervisor } : [Roles.Officer, Roles.Supervisor];
-            var notified = settings.Current.People.Where(p => p.Value.Overlaps(roles)).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
-            scope.Session.Events.Append(RequestFile.Stream(next.Case), new RequestEscalated(next.Case.Value, Rectified, doc.At, time.GetUtcNow(), notified));
+            scope.Session.Events.Append(RequestFile.Stream(next.Case), new RequestEscalated(next.Case.Value, Rectified, doc.At, time.GetUtcNow(),
+                settings.Current.PeopleWith(roles)));
         }
         return written;
     }

@@ -104,10 +104,14 @@ public sealed class CaseStepReceiver(CaseJournal journal, TimeProvider clock) : 
         var held = file.ReadCase();
         if (held.SideOf(peer.NodeId) is null)
             return (new(RequestRuleCodes.NotParty, $"{peer.NodeId} is not party to case {doc.Case} ({held.RequestingNode} asks {held.RequestedNode})"), file);
-        var history = await CaseHistory.LoadAsync(scope, settings.Schema, doc.Case, ct);
-        if (history.Holds(sha)) return (null, file); // a duplicate: already recorded
+        // The usual case, the next step after the last one held, needs no read of the history: a step recorded before
+        // (applied or superseded) never follows the last step that counts at the next place.
+        var inOrder = doc.Seq == file.SharedSeq + 1 && doc.Previous is not null && doc.Previous == file.LastSharedSha256;
+        var history = inOrder ? null : await CaseHistory.LoadAsync(scope, settings.Schema, doc.Case, ct);
+        if (history?.Holds(sha) == true) return (null, file); // a duplicate: already recorded
         // A proposal, a note or an archiving stays on the node that made it; one claiming a place in the shared history is forged.
         if (!doc.Step.IsShared(held)) return (new(Malformed, $"'{doc.Step.Action}' as {peer.NodeId} signed it stays on its node and is never sent"), file);
+        if (history is null) return await ApplyInOrderAsync(scope, settings, peer, file, doc, sha, envelope, now, ct);
         if (doc.Previous is null) return (new(SequenceConflict, $"step {doc.Seq} of {doc.Case} names no predecessor; only the send does"), file);
         if (history.SupersededBy(doc.Previous) is { } winner)
         {
@@ -115,8 +119,6 @@ public sealed class CaseStepReceiver(CaseJournal journal, TimeProvider clock) : 
             await journal.RecordSupersededAsync(scope, doc, sha, envelope, winner, now, ct);
             return (null, await ReleaseHeldAsync(scope, settings, peer, file, sha, now, ct));
         }
-        if (doc.Seq == file.SharedSeq + 1 && doc.Previous == file.LastSharedSha256)
-            return await ApplyInOrderAsync(scope, settings, peer, file, doc, sha, envelope, now, ct);
         if (history.SharedAt(doc.Seq!.Value) is { } rival && doc.Previous == history.SharedAt(doc.Seq.Value - 1)?.DocumentSha256)
             return await CrossedAsync(scope, settings, peer, file, history, rival, doc, sha, envelope, now, ct);
         if (!history.Holds(doc.Previous))
@@ -205,11 +207,8 @@ public sealed class CaseStepReceiver(CaseJournal journal, TimeProvider clock) : 
             CaseJournal.Supersede(scope, doc.Case, step.Seq, step.DocumentSha256, sha, now, outcome);
         }
         if (now - rival.At > CrossingAlertAge)
-        {
-            var notified = settings.People.Where(p => p.Value.Contains(Roles.Supervisor) || p.Value.Contains(Roles.DutyOfficer))
-                .Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
-            scope.Session.Events.Append(RequestFile.Stream(doc.Case), new RequestEscalated(doc.Case.Value, CrossingAlert, rival.At, now, notified));
-        }
+            scope.Session.Events.Append(RequestFile.Stream(doc.Case), new RequestEscalated(doc.Case.Value, CrossingAlert, rival.At, now,
+                settings.PeopleWith(Roles.Supervisor, Roles.DutyOfficer)));
         return (null, written);
     }
 

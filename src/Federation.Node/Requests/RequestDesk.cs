@@ -68,19 +68,27 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
     {
         if (!PersonActions.Contains(action))
             throw new RequestRefused(404, "request-unknown-action", $"'{action}' is not an action (actions: {string.Join(", ", PersonActions.Order())})");
+        return await TakeOnHeldCaseAsync(person, caseRef, action, current => action switch
+        {
+            "send" => new Send(current.ToSent()),
+            "co-sign-refusal" => RequestRules.CoSign(current) is { Step: { } s } ? s : throw RequestRefused.From(RequestRules.CoSign(current).Violation!),
+            "co-sign-answer" => RequestRules.CoSignAmendment(current) is { Step: { } a } ? a : throw RequestRefused.From(RequestRules.CoSignAmendment(current).Violation!),
+            _ => ParseStep(action, body),
+        }, ct);
+    }
+
+    /// <summary>
+    /// Takes, in the name of <paramref name="person"/>, the step <paramref name="build"/> makes of the case as held now, in one
+    /// transaction; a case this node does not hold is <c>request-unknown-case</c> (404). Sending also confirms follow-ups.
+    /// </summary>
+    private async Task<RequestView> TakeOnHeldCaseAsync(Person person, CaseRef caseRef, string action, Func<RequestCase, RequestStep> build, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
+        var actor = ActorFor(person, action);
         return await WriteAsync(person, caseRef, async (scope, file) =>
         {
             if (file is null) throw new RequestRefused(404, CaseStepReceiver.UnknownCase, $"this node holds no case {caseRef}");
-            var current = file.ReadCase();
-            var step = action switch
-            {
-                "send" => new Send(current.ToSent()),
-                "co-sign-refusal" => RequestRules.CoSign(current) is { Step: { } s } ? s : throw RequestRefused.From(RequestRules.CoSign(current).Violation!),
-                "co-sign-answer" => RequestRules.CoSignAmendment(current) is { Step: { } a } ? a : throw RequestRefused.From(RequestRules.CoSignAmendment(current).Violation!),
-                _ => ParseStep(action, body),
-            };
-            var actor = ActorFor(person, action);
+            var step = build(file.ReadCase());
             var taken = await journal.TakeAsync(scope, file, step, actor, now, ct);
             if (step is Send) await ConfirmFollowUpsAsync(scope, taken.Case, actor, now, ct);
             return taken;
@@ -108,28 +116,12 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
     /// An auditor's signed finding on a case (not a transition; it stays on this node). Auditors alone may write one;
     /// the rules refuse anyone else, naming the role.
     /// </summary>
-    public async Task<RequestView> NoteAsync(Person person, CaseRef caseRef, string finding, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        var actor = ActorFor(person, "audit-note");
-        return await WriteAsync(person, caseRef, async (scope, file) =>
-        {
-            if (file is null) throw new RequestRefused(404, CaseStepReceiver.UnknownCase, $"this node holds no case {caseRef}");
-            return await journal.TakeAsync(scope, file, new AuditNote(finding ?? ""), actor, now, ct);
-        }, ct);
-    }
+    public Task<RequestView> NoteAsync(Person person, CaseRef caseRef, string finding, CancellationToken ct) =>
+        TakeOnHeldCaseAsync(person, caseRef, "audit-note", _ => new AuditNote(finding ?? ""), ct);
 
     /// <summary>A data-protection officer archives a closed case before its retention period runs out (the node does it then).</summary>
-    public async Task<RequestView> ArchiveAsync(Person person, CaseRef caseRef, string reason, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        var actor = ActorFor(person, "archive");
-        return await WriteAsync(person, caseRef, async (scope, file) =>
-        {
-            if (file is null) throw new RequestRefused(404, CaseStepReceiver.UnknownCase, $"this node holds no case {caseRef}");
-            return await journal.TakeAsync(scope, file, new Archive(reason ?? ""), actor, now, ct);
-        }, ct);
-    }
+    public Task<RequestView> ArchiveAsync(Person person, CaseRef caseRef, string reason, CancellationToken ct) =>
+        TakeOnHeldCaseAsync(person, caseRef, "archive", _ => new Archive(reason ?? ""), ct);
 
     /// <summary>A case as <paramref name="person"/> may see it (see <see cref="ShownTo"/>); the caller records the consultation.</summary>
     public async Task<RequestView?> GetAsync(Person person, CaseRef caseRef, CancellationToken ct)

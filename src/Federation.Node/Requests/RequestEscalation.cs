@@ -117,7 +117,7 @@ public sealed class RequestEscalation(IDocumentStore store, NpgsqlDataSource db,
             AcknowledgementDue => c.SideOf(s.NodeId) == CaseSide.Requested ? [Roles.DutyOfficer, Roles.Supervisor] : new[] { Roles.Officer },
             _ => c.SideOf(s.NodeId) == CaseSide.Requested ? [Roles.CaseHandler, Roles.DutyOfficer] : [Roles.Officer, Roles.Supervisor],
         };
-        var notified = s.People.Where(p => p.Value.Overlaps(roles)).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+        var notified = s.PeopleWith(roles);
         // The requesting side is the one waiting: at 100 % it reminds the peer with a signed message.
         if (point == "overdue" && c.SideOf(s.NodeId) == CaseSide.Requesting)
         {

@@ -95,35 +95,30 @@ public static class RequestsApi
             RequestJson.Options);
     }
 
-    private static async Task<IResult> Note(string caseRef, AuditNoteBody body, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct)
-    {
-        if (!CaseRef.TryParse(caseRef, out var parsed)) return Problems.Result(400, "request-case-ref-invalid", $"'{caseRef}' is not a case reference");
-        try
-        {
-            return TypedResults.Json(await desk.NoteAsync(PersonOf(user), parsed, body.Finding, ct), RequestJson.Options);
-        }
-        catch (RequestRefused e)
-        {
-            return Problems.Result(e.Status, e.Rule, "the audit note was refused", e.Detail);
-        }
-    }
+    private static async Task<IResult> Note(string caseRef, AuditNoteBody body, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct) =>
+        CaseRef.TryParse(caseRef, out var c) ? await TakeAsync("the audit note was refused", desk.NoteAsync(PersonOf(user), c, body.Finding, ct)) : InvalidCaseRef(caseRef);
 
-    private static async Task<IResult> ArchiveCase(string caseRef, ArchiveBody body, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct)
+    private static async Task<IResult> ArchiveCase(string caseRef, ArchiveBody body, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct) =>
+        CaseRef.TryParse(caseRef, out var c) ? await TakeAsync("the case was not archived", desk.ArchiveAsync(PersonOf(user), c, body.Reason, ct)) : InvalidCaseRef(caseRef);
+
+    private static IResult InvalidCaseRef(string caseRef) => Problems.Result(400, "request-case-ref-invalid", $"'{caseRef}' is not a case reference");
+
+    /// <summary>One step taken: the case as it now stands, or the refusal as a problem naming its rule.</summary>
+    private static async Task<IResult> TakeAsync(string refusedTitle, Task<RequestDesk.RequestView> taking)
     {
-        if (!CaseRef.TryParse(caseRef, out var parsed)) return Problems.Result(400, "request-case-ref-invalid", $"'{caseRef}' is not a case reference");
         try
         {
-            return TypedResults.Json(await desk.ArchiveAsync(PersonOf(user), parsed, body.Reason, ct), RequestJson.Options);
+            return TypedResults.Json(await taking, RequestJson.Options);
         }
         catch (RequestRefused e)
         {
-            return Problems.Result(e.Status, e.Rule, "the case was not archived", e.Detail);
+            return Problems.Result(e.Status, e.Rule, refusedTitle, e.Detail);
         }
     }
 
     private static async Task<IResult> Get(string caseRef, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct)
     {
-        if (!CaseRef.TryParse(caseRef, out var parsed)) return Problems.Result(400, "request-case-ref-invalid", $"'{caseRef}' is not a case reference");
+        if (!CaseRef.TryParse(caseRef, out var parsed)) return InvalidCaseRef(caseRef);
         return await desk.GetAsync(PersonOf(user), parsed, ct) is { } view
             ? TypedResults.Json(view, RequestJson.Options)
             : Problems.Result(404, CaseStepReceiver.UnknownCase, $"this node holds no case {caseRef}");
@@ -131,7 +126,7 @@ public static class RequestsApi
 
     private static async Task<IResult> Act(string caseRef, string action, HttpContext http, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct)
     {
-        if (!CaseRef.TryParse(caseRef, out var parsed)) return Problems.Result(400, "request-case-ref-invalid", $"'{caseRef}' is not a case reference");
+        if (!CaseRef.TryParse(caseRef, out var parsed)) return InvalidCaseRef(caseRef);
         JsonObject? body = null;
         if (http.Request.ContentLength is not 0 && http.Request.HasJsonContentType())
         {
@@ -144,13 +139,6 @@ public static class RequestsApi
                 return Problems.Result(400, "request-body-invalid", "the body is not a JSON object", e.Message);
             }
         }
-        try
-        {
-            return TypedResults.Json(await desk.ActAsync(PersonOf(user), parsed, action, body, ct), RequestJson.Options);
-        }
-        catch (RequestRefused e)
-        {
-            return Problems.Result(e.Status, e.Rule, $"'{action}' was refused", e.Detail);
-        }
+        return await TakeAsync($"'{action}' was refused", desk.ActAsync(PersonOf(user), parsed, action, body, ct));
     }
 }

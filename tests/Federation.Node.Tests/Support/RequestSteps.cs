@@ -44,6 +44,24 @@ public static class RequestSteps
         return (await response.Content.ReadFromJsonAsync<RequestDesk.RequestView>(RequestJson.Options))!;
     }
 
+    /// <summary>A request drafted by <paramref name="from"/>'s officer to <paramref name="to"/>, approved by its supervisor and sent (not yet pushed).</summary>
+    public static async Task<CaseRef> SentAsync(TestNode from, TestNode to, RequestType type, string profile, RequestDetails details)
+    {
+        var caseRef = (await DraftAsync(from, "officer", type, profile, to.NodeId, details)).Case.Case;
+        await ActAsync(from, "officer", caseRef, "submit");
+        await ActAsync(from, "supervisor", caseRef, "approve");
+        await ActAsync(from, "officer", caseRef, "send");
+        return caseRef;
+    }
+
+    /// <summary>As <see cref="SentAsync"/>, then pushed: <paramref name="to"/> holds the case, delivered.</summary>
+    public static async Task<CaseRef> DeliveredAsync(TestNode from, TestNode to, RequestType type, string profile, RequestDetails details)
+    {
+        var caseRef = await SentAsync(from, to, type, profile, details);
+        await PushAsync(from, to);
+        return caseRef;
+    }
+
     public static async Task<HttpResponseMessage> TryActAsync(TestNode node, string person, CaseRef caseRef, string action, object? body = null)
     {
         using var client = Clients.DevPerson(node.NodeId, person, node);
