@@ -32,6 +32,10 @@ public sealed record CaseStepDocument(int V, CaseRef Case, int? Seq, string? Pre
         {
             throw new FormatException("not a case step document: " + e.Message, e);
         }
+        catch (NotSupportedException e) // a step without its "action" discriminator, or with one out of place
+        {
+            throw new FormatException("not a case step document: " + e.Message, e);
+        }
         if (doc is null || doc.V != CurrentVersion) throw new FormatException($"case step document version {doc?.V}; this node reads {CurrentVersion}");
         if (doc.Step is null || doc.Actor is null) throw new FormatException("the case step document lacks its step or actor");
         if (doc.Seq is < 1) throw new FormatException("a shared step's sequence number starts at 1");
