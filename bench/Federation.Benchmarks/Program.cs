@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "matching" => Federation.Benchmarks.Matching.MatchingBenchmark.Run(args[1..]),
     "sync" => await Federation.Benchmarks.Sync.SyncBenchmark.RunAsync(args[1..]),
     "matching-node" => await Federation.Benchmarks.Matching.MatchNodeBenchmark.RunAsync(args[1..]),
+    "load" => await Federation.Benchmarks.Load.LoadBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -27,5 +28,7 @@ static int Usage()
     Console.Error.WriteLine("                                      push send → receipt latency (FEDERATION_BENCH_DB = a superuser connection string)");
     Console.Error.WriteLine("  matching-node [--hashes N] [--sha256 N] [--queries N]  the node's match index loaded from PostgreSQL");
     Console.Error.WriteLine("                                      (defaults 10000000 PDQ, 1000000 SHA-256; FEDERATION_BENCH_DB as for ledger-node)");
+    Console.Error.WriteLine("  load [--seconds S] [--hash-clients N] [--image-clients N] [--inbox-clients N] [--entries N] [--smoke]");
+    Console.Error.WriteLine("                                      sustained mTLS load on the match API and the federation inbox (default 600 s)");
     return 2;
 }

@@ -246,6 +246,21 @@ public sealed class MatchApiTests(MatchApiTests.Nodes nodes) : IClassFixture<Mat
         return holding;
     }
 
+    [Fact]
+    public async Task One_persons_parallel_queries_are_all_answered_and_each_is_recorded_in_her_access_stream()
+    {
+        // The tests of one class run one at a time, so the records added meanwhile are this test's own.
+        const string person = "urn:federation:person:fr-ofmin:supervisor";
+        var before = (await AccessRecordsAsync(person)).Count;
+        using var supervisor = MatchSteps.Person(Fr, "supervisor");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+            MatchSteps.HashesAsync(supervisor, ("sha256", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i)))))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(before + 12, (await AccessRecordsAsync(person)).Count);
+    }
+
     private async Task<IReadOnlyList<AccessRecorded>> AccessRecordsAsync(string person)
     {
         await using var session = Fr.Services.GetRequiredService<IDocumentStore>().QuerySession();

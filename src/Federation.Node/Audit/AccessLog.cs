@@ -1,5 +1,7 @@
 using Federation.Node.Hosting;
+using Federation.Node.Storage;
 using Marten;
+using Npgsql;
 
 namespace Federation.Node.Audit;
 
@@ -8,7 +10,7 @@ namespace Federation.Node.Audit;
 /// group: a request without a valid justification is refused (400 problem, nothing runs), and one with it is
 /// recorded as an <see cref="AccessRecorded"/> event, committed before the endpoint runs.
 /// </summary>
-public sealed class AccessLog(IDocumentStore store, TimeProvider time)
+public sealed class AccessLog(IDocumentStore store, NpgsqlDataSource db, TimeProvider time)
 {
     public const string StreamPrefix = "access:";
 
@@ -25,9 +27,14 @@ public sealed class AccessLog(IDocumentStore store, TimeProvider time)
     {
         var record = new AccessRecorded(who.Person, who.Roles, who.CertificateSubject, who.CertificateSha256,
             method, resource, justification, time.GetUtcNow(), queried);
-        await using var session = store.LightweightSession();
-        session.Events.Append(StreamPrefix + who.Person, record);
+        var stream = StreamPrefix + who.Person;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await StreamLock.HoldAsync(conn, tx, stream, ct);
+        await using var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(tx));
+        session.Events.Append(stream, record);
         await session.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return record;
     }
 

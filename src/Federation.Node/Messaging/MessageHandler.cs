@@ -58,6 +58,7 @@ public abstract class MessageHandler(MessageKind kind, TimeProvider time) : IIte
         if (await ApplyAsync(reception, message, ct) is { } refusal) return refusal;
 
         await Blobs.PutAsync(reception.Connection, reception.Transaction, reception.Schema, item.Entry.ContentSha256, MediaType, item.Content, ct);
+        await StreamLock.HoldAsync(reception.Connection, reception.Transaction, MessageReceived.Stream(doc.From), ct);
         reception.Session.Events.Append(MessageReceived.Stream(doc.From), new MessageReceived(doc.From, doc.Kind, doc.Id, doc.Type,
             item.Entry.ContentSha256, check.ContentDigest.ToArray(), doc.Created, doc.Expires, item.Entry.Position, item.Via, signer.Subject, reception.Now));
         return null;
