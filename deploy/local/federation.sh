@@ -88,7 +88,7 @@ import json, sys
 r = json.loads(sys.argv[1])
 print(f'kr-knpa published {r["origin"]}/{r["listId"]} version {r["version"]} ({r["added"]} entries, sha256 {r["digest"][:16]}...), audience fr-ofmin only')
 PY
-  for n in fr-ofmin nl-police; do curl_agency "$n" /api/v1/peers/kr-knpa/sync?wait=true POST >/dev/null || die "$n could not pull kr-knpa"; done
+  for n in fr-ofmin nl-police; do curl_agency "$n" /api/v1/peers/kr-knpa/sync?wait=true POST application/json '{}' >/dev/null || die "$n could not pull kr-knpa"; done
   printf '%-10s %s\n' NODE "LISTS HELD FROM kr-knpa (verified against kr-knpa's CA)"
   for n in kr-knpa fr-ofmin nl-police; do
     python3 - "$n" "$(curl_agency "$n" /api/v1/lists)" <<'PY'
@@ -165,7 +165,9 @@ print_table() { # method: GET shows the last refresh, POST refreshes now
   printf '%-10s %-10s %-8s %-26s %s\n' NODE PEER HEALTHY LAST-SUCCESS "SIGNED DESCRIPTOR / LAST ERROR"
   for n in "${NODES[@]}"; do
     local json
-    if ! json=$(curl_agency "$n" /api/v1/peers${2:-} "$method" 2>/dev/null); then
+    local body=()
+    [ "$method" = POST ] && body=(application/json '{}') # the agency API takes no unsafe request without a content type
+    if ! json=$(curl_agency "$n" /api/v1/peers${2:-} "$method" "${body[@]}" 2>/dev/null); then
       printf '%-10s %s\n' "$n" "(not running)"; continue
     fi
     python3 - "$n" "$json" <<'PY'

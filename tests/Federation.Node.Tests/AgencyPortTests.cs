@@ -42,7 +42,7 @@ public sealed class AgencyPortTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         using var officer = Clients.DevPerson("kr-knpa", "officer", Kr);
         using var list = await officer.GetAsync("api/v1/peers");
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
-        using var refresh = await officer.PostAsync("api/v1/peers/refresh", null);
+        using var refresh = await officer.PostAsync("api/v1/peers/refresh", Clients.EmptyJson());
         Assert.Equal("role-required", await ProblemReason.Of(refresh, HttpStatusCode.Forbidden));
     }
 

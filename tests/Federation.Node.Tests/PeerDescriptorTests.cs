@@ -38,7 +38,7 @@ public sealed class PeerDescriptorTests(TwoNodes nodes) : IClassFixture<TwoNodes
     public async Task A_peer_that_is_down_is_recorded_with_its_error_and_does_not_block_the_others()
     {
         using var op = Clients.DevPerson("kr-knpa", "operator", nodes.Kr);
-        using var response = await op.PostAsync("api/v1/peers/refresh", null);
+        using var response = await op.PostAsync("api/v1/peers/refresh", Clients.EmptyJson());
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var byId = doc.RootElement.EnumerateArray().ToDictionary(p => p.GetProperty("nodeId").GetString()!);

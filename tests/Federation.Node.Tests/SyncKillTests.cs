@@ -46,7 +46,7 @@ public sealed class SyncKillTests : IAsyncLifetime
             try
             {
                 using var op = Clients.DevPerson("fr-ofmin", "operator", _fr);
-                var pull = op.PostAsync("api/v1/peers/kr-knpa/sync?wait=true", null);
+                var pull = op.PostAsync("api/v1/peers/kr-knpa/sync?wait=true", Clients.EmptyJson());
                 var cursor = 0L;
                 for (var i = 0; i < 600 && cursor < 3; i++)
                 {
@@ -74,7 +74,7 @@ public sealed class SyncKillTests : IAsyncLifetime
             try
             {
                 using var op = Clients.DevPerson("fr-ofmin", "operator", _fr);
-                using var response = await op.PostAsync("api/v1/peers/kr-knpa/sync?wait=true", null);
+                using var response = await op.PostAsync("api/v1/peers/kr-knpa/sync?wait=true", Clients.EmptyJson());
                 Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
             }
             finally

@@ -77,7 +77,7 @@ public sealed class SyncTests(ThreeNodes nodes) : IClassFixture<ThreeNodes>
         await ListSteps.CreateAsync(nodes.Kr, "health", "all-peers");
         await ListSteps.PublishAsync(nodes.Kr, "health", ListSteps.Csv(ListSteps.Md5Row(200)));
         using var op = Clients.DevPerson("fr-ofmin", "operator", nodes.Fr);
-        using var response = await op.PostAsync("api/v1/peers/kr-knpa/sync?wait=true", null);
+        using var response = await op.PostAsync("api/v1/peers/kr-knpa/sync?wait=true", Clients.EmptyJson());
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         using var doc = System.Text.Json.JsonDocument.Parse(await op.GetStringAsync("api/v1/peers"));

@@ -38,7 +38,9 @@ public static class SyncCommand
         var failed = 0;
         foreach (var peer in peers)
         {
-            using var response = await node.SendAsync(HttpMethod.Post, $"api/v1/peers/{peer}/sync?wait={(a.Flag("wait") ? "true" : "false")}");
+            using var response = await node.SendAsync(HttpMethod.Post, $"api/v1/peers/{peer}/sync?wait={(a.Flag("wait") ? "true" : "false")}",
+                // No body, but the node takes unsafe requests only with a declared content type (docs/security.md).
+                new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
             if (response.StatusCode == HttpStatusCode.Accepted)
             {
                 stdout.WriteLine($"{peer}: pull queued");

@@ -36,7 +36,9 @@ public static class ConsoleSetup
             o.Cookie.Name = "federation-console-af";
             o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
             o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.Path = PathPrefix;
+            // The whole port, not just /console: the Hangfire dashboard (/hangfire) validates its POSTs with this same
+            // antiforgery service, and a cookie scoped to /console never comes back to it.
+            o.Cookie.Path = "/";
             o.HeaderName = "X-CSRF-TOKEN";
             o.FormFieldName = "__RequestVerificationToken";
         });

@@ -104,6 +104,9 @@ public static class NodeApp
         app.UseNodeConsole();
         // Routing after the console's status pages, so that their re-execution is routed to the status page.
         app.UseRouting();
+        // After routing, which tells what the endpoint takes; before authentication, so that nothing runs for a page
+        // of another site.
+        app.UseMiddleware<CrossSiteGuard>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthApi();

@@ -17,10 +17,11 @@ public static class PeersApi
 
         var api = app.MapGroup("/api/v1/peers").RequireAuthorization(Policies.Person).WithTags("Peers");
         api.MapGet("/", ListPeers).WithSummary("Each configured peer with last contact, last error and the verified descriptor.");
-        api.MapPost("/refresh", RefreshPeers).RequireAuthorization(Policies.Operator)
-            .WithSummary("Refresh every peer's descriptor now (operators).");
-        api.MapPost("/{peer}/sync", SyncNow).RequireAuthorization(Policies.Operator)
-            .WithSummary("Pull a peer's feed now (operators); with wait=true, answer when the pull has finished.");
+        // No body, but a declared JSON one ({}): a page of another origin cannot send that without a preflight (CrossSiteGuard).
+        api.MapPost("/refresh", RefreshPeers).RequireAuthorization(Policies.Operator).Accepts<System.Text.Json.Nodes.JsonObject>("application/json")
+            .WithSummary("Refresh every peer's descriptor now (operators). Body: {}.");
+        api.MapPost("/{peer}/sync", SyncNow).RequireAuthorization(Policies.Operator).Accepts<System.Text.Json.Nodes.JsonObject>("application/json")
+            .WithSummary("Pull a peer's feed now (operators); with wait=true, answer when the pull has finished. Body: {}.");
     }
 
     public sealed record PeerView(string NodeId, string BaseUrl, bool Healthy, DateTimeOffset? LastContact, DateTimeOffset? LastSuccess,

@@ -51,5 +51,8 @@ public static class Clients
         return new CertificateIssuer(rogue).Issue(profile, $"CN=rogue {uri}", uri, now.AddDays(-1), now.AddDays(30));
     }
 
+    /// <summary>The body of an action that needs none: the agency API still wants it declared as JSON (CrossSiteGuard).</summary>
+    public static HttpContent EmptyJson() => new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+
     public static string Sha256Hex(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 }
