@@ -100,7 +100,8 @@ public static class NodeApp
         if (jobsEnabled)
             services.AddHangfireServer(o => { o.WorkerCount = 4; o.SchedulePollingInterval = TimeSpan.FromSeconds(5); });
 
-        builder.WebHost.ConfigureKestrel((ctx, k) => KestrelSetup.Configure(k, settings, k.ApplicationServices.GetRequiredService<NodeListeners>()));
+        var servingLimits = ServingLimits.Load(builder.Configuration);
+        builder.WebHost.ConfigureKestrel((ctx, k) => KestrelSetup.Configure(k, settings, k.ApplicationServices.GetRequiredService<NodeListeners>(), servingLimits));
 
         var app = builder.Build();
         app.UseMiddleware<FaceRoutingMiddleware>();
