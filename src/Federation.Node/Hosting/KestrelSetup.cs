@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Federation.Node.Hosting;
 
-/// <summary>Three listeners: federation (mTLS, peers), agency (mTLS, people), health (plain HTTP, loopback only).</summary>
+/// <summary>Three listeners: federation (mTLS, peers), agency (mTLS, people), health (plain HTTP, loopback only), each with
+/// the <see cref="ServingLimits"/>: connections per port and per remote address, handshake, header and keep-alive
+/// timeouts, minimum body rates and a body size cap (endpoints set smaller ones).</summary>
 public static class KestrelSetup
 {
     // TLS 1.3 suites plus TLS 1.2 ECDHE with AEAD only: Kestrel on Linux otherwise offers CBC suites (threats A8).
@@ -19,28 +21,40 @@ public static class KestrelSetup
         TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
     ];
 
-    public static void Configure(KestrelServerOptions k, NodeSettings settings, NodeListeners listeners)
+    public static void Configure(KestrelServerOptions k, NodeSettings settings, NodeListeners listeners, ServingLimits limits)
     {
         k.AddServerHeader = false;
-        k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
+        k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+        k.Limits.RequestHeadersTimeout = limits.RequestHeaders;
+        k.Limits.KeepAliveTimeout = limits.KeepAlive;
+        k.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinRequestBodyBytesPerSecond, ServingLimits.RateGrace);
+        k.Limits.MinResponseDataRate = new MinDataRate(limits.MinResponseBytesPerSecond, ServingLimits.RateGrace);
         var ip = IPAddress.Parse(settings.ListenAddress);
-        k.Listen(ip, settings.FederationPort, lo => listeners.Federation = Secure(lo, k, NodeFace.Federation, settings));
-        k.Listen(ip, settings.AgencyPort, lo => listeners.Agency = Secure(lo, k, NodeFace.Agency, settings));
+        k.Listen(ip, settings.FederationPort, lo => listeners.Federation = Secure(lo, k, NodeFace.Federation, settings, limits));
+        k.Listen(ip, settings.AgencyPort, lo => listeners.Agency = Secure(lo, k, NodeFace.Agency, settings, limits));
         // Health is local only, whatever address the node listens on for its peers.
         k.Listen(IPAddress.Loopback, settings.HealthPort, lo =>
         {
             lo.Protocols = HttpProtocols.Http1;
             lo.Use(NodeFaces.Tag(NodeFace.Health));
+            lo.Use(Limit(k, NodeFace.Health, limits).Wrap);
             listeners.Health = lo;
         });
     }
 
-    private static ListenOptions Secure(ListenOptions lo, KestrelServerOptions k, NodeFace face, NodeSettings settings)
+    private static ConnectionLimit Limit(KestrelServerOptions k, NodeFace face, ServingLimits limits) =>
+        new(face, limits.MaxConnectionsPerPort, limits.MaxConnectionsPerAddress,
+            () => k.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Federation.Node.Security"));
+
+    private static ListenOptions Secure(ListenOptions lo, KestrelServerOptions k, NodeFace face, NodeSettings settings, ServingLimits limits)
     {
         lo.Protocols = HttpProtocols.Http1AndHttp2;
         lo.Use(NodeFaces.Tag(face));
+        // Before TLS: a connection over the limit costs no handshake.
+        lo.Use(Limit(k, face, limits).Wrap);
         lo.UseHttps(h =>
         {
+            h.HandshakeTimeout = limits.TlsHandshake;
             h.ServerCertificate = settings.TlsCertificate;
             h.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
             // A person or peer without a certificate still gets an HTTP answer (403, "client-certificate-missing")

@@ -54,8 +54,11 @@ public static class NodeApp
         services.AddSingleton(ListsOptions.Load(builder.Configuration));
         services.AddSingleton<ReleasePublisher>();
         var syncPageSize = builder.Configuration.GetValue("Node:Sync:PageSize", PeerSync.DefaultPageSize);
+        var syncOptions = SyncOptions.Load(builder.Configuration);
+        services.AddSingleton(syncOptions);
         services.AddSingleton(sp => new PeerSync(sp.GetRequiredService<NodeSettingsMonitor>(), sp.GetRequiredService<PeerClient>(), sp.GetRequiredService<IDocumentStore>(),
-            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ItemReceiver>(), time, sp.GetRequiredService<ILogger<PeerSync>>()) { PageSize = syncPageSize });
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ItemReceiver>(), time, sp.GetRequiredService<ILogger<PeerSync>>())
+            { PageSize = syncPageSize, Options = syncOptions });
         // Incoming item kinds: one IItemHandler each (docs/formats.md §4); ItemReceiver dispatches pulled and pushed items.
         services.AddSingleton<ItemReceiver>();
         services.AddSingleton<IItemHandler, ReleaseItemHandler>();
@@ -97,7 +100,8 @@ public static class NodeApp
         if (jobsEnabled)
             services.AddHangfireServer(o => { o.WorkerCount = 4; o.SchedulePollingInterval = TimeSpan.FromSeconds(5); });
 
-        builder.WebHost.ConfigureKestrel((ctx, k) => KestrelSetup.Configure(k, settings, k.ApplicationServices.GetRequiredService<NodeListeners>()));
+        var servingLimits = ServingLimits.Load(builder.Configuration);
+        builder.WebHost.ConfigureKestrel((ctx, k) => KestrelSetup.Configure(k, settings, k.ApplicationServices.GetRequiredService<NodeListeners>(), servingLimits));
 
         var app = builder.Build();
         app.UseMiddleware<FaceRoutingMiddleware>();

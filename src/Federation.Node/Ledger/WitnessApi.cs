@@ -17,7 +17,8 @@ public static class WitnessApi
     public const int MaxBody = 64 * 1024;
 
     public static void MapWitnessApi(this IEndpointRouteBuilder app) =>
-        app.MapPost(AddCheckpointPath, AddCheckpoint).RequireAuthorization(Policies.Peer);
+        app.MapPost(AddCheckpointPath, AddCheckpoint).RequireAuthorization(Policies.Peer)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBody));
 
     private static async Task<IResult> AddCheckpoint(HttpContext http, WitnessService witness, CancellationToken ct)
     {
@@ -46,10 +47,17 @@ public static class WitnessApi
         using var buffer = new MemoryStream();
         var chunk = new byte[8192];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        try
         {
-            if (buffer.Length + read > MaxBody) return null;
-            buffer.Write(chunk, 0, read);
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + read > MaxBody) return null;
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null; // the endpoint's size limit, counted by Kestrel on a chunked body
         }
         return buffer.ToArray();
     }

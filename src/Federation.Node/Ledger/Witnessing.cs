@@ -16,7 +16,7 @@ namespace Federation.Node.Ledger;
 /// the size it names. Re-entrant: a peer that already cosigned the checkpoint is not asked again.
 /// </summary>
 public sealed class Witnessing(NodeSettingsMonitor settings, IDocumentStore store, PeerMonitor monitor, PeerClient clients, LedgerLog log,
-    LedgerCheckpoints checkpoints, ILogger<Witnessing> logger)
+    LedgerCheckpoints checkpoints, Sync.SyncOptions options, ILogger<Witnessing> logger)
 {
     private static readonly TimeSpan PerPeerTimeout = TimeSpan.FromSeconds(15);
 
@@ -39,6 +39,11 @@ public sealed class Witnessing(NodeSettingsMonitor settings, IDocumentStore stor
             if (!outcome.Cosigned) logger.LogWarning("Peer {Peer} did not cosign checkpoint {Id} (size {Size}): {Detail}", peer.NodeId, checkpoint.Id, checkpoint.Size, outcome.Detail);
             return outcome;
         }
+        catch (PeerAnswerRefused refused) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Peer {Peer} broke a bound while witnessing: {Reason} ({Detail})", peer.NodeId, refused.Reason, refused.Detail);
+            return new Outcome(peer.NodeId, false, $"{refused.Reason}: {refused.Detail}");
+        }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)
         {
             logger.LogWarning("Peer {Peer} unreachable for witnessing: {Reason}", peer.NodeId, e.Message);
@@ -57,8 +62,11 @@ public sealed class Witnessing(NodeSettingsMonitor settings, IDocumentStore stor
             if (old > size) return new Outcome(peer.NodeId, false, $"the peer cosigned size {old}, beyond this checkpoint's {size}");
             var proof = await log.ConsistencyProofAsync(old, size, ct);
             using var body = new ByteArrayContent(AddCheckpointRequest.Create(old, proof, checkpoint.Signed).ToBytes());
-            using var response = await clients.For(peer).PostAsync(WitnessApi.AddCheckpointPath.TrimStart('/'), body, ct);
-            var text = await response.Content.ReadAsStringAsync(ct);
+            using var request = new HttpRequestMessage(HttpMethod.Post, WitnessApi.AddCheckpointPath.TrimStart('/')) { Content = body };
+            using var response = await BoundedBody.SendAsync(clients.For(peer), request, options.IdleRead, ct);
+            // A cosignature line, a size or a problem: small, so a peer answering more is cut off, not buffered.
+            var text = System.Text.Encoding.UTF8.GetString(
+                await BoundedBody.ReadAsync(response.Content, Sync.SyncOptions.MaxAnswerBytes, PeerAnswerRefused.AnswerTooLarge, options.IdleRead, ct));
             if (response.StatusCode == HttpStatusCode.Conflict && response.Content.Headers.ContentType?.MediaType == WitnessDecision.SizeContentType)
             {
                 if (!ulong.TryParse(text.TrimEnd('\n'), NumberStyles.None, CultureInfo.InvariantCulture, out var known) || known == old)

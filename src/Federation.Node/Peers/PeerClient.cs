@@ -32,7 +32,9 @@ public sealed class PeerClient(NodeSettingsMonitor settings, TimeProvider time, 
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             },
         };
-        return new HttpClient(handler) { BaseAddress = peer.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        // Every peer body is read through BoundedBody; the small buffer limit makes any read that is not fail rather
+        // than buffer up to .NET's 2 GB default.
+        return new HttpClient(handler) { BaseAddress = peer.BaseUrl, Timeout = TimeSpan.FromSeconds(30), MaxResponseContentBufferSize = 1 << 20 };
     }
 
     private bool ValidateServer(PeerSettings peer, X509Certificate? presented)

@@ -14,7 +14,7 @@ namespace Federation.Node.Peers;
 /// peer's lock, against the status as it is then: a new descriptor is one event, and no failure is counted over another.
 /// </summary>
 public sealed class PeerMonitor(NodeSettingsMonitor settings, PeerClient clients, IDocumentStore store, NpgsqlDataSource db, TimeProvider time,
-    ILogger<PeerMonitor> log)
+    Sync.SyncOptions options, ILogger<PeerMonitor> log)
 {
     public const string DescriptorPath = "federation/v1/node";
     private static readonly TimeSpan PerPeerTimeout = TimeSpan.FromSeconds(15);
@@ -73,19 +73,20 @@ public sealed class PeerMonitor(NodeSettingsMonitor settings, PeerClient clients
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(PerPeerTimeout);
-            using var response = await clients.For(peer).GetAsync(DescriptorPath, timeout.Token);
+            using var response = await BoundedBody.GetAsync(clients.For(peer), DescriptorPath, options.IdleRead, timeout.Token);
             if (!response.IsSuccessStatusCode)
                 throw new PeerUnavailableException($"HTTP {(int)response.StatusCode} from {peer.BaseUrl}{DescriptorPath}");
-            var envelope = await response.Content.ReadAsByteArrayAsync(timeout.Token);
-            if (envelope.Length > 256 * 1024) throw new PeerUnavailableException("descriptor larger than 256 KiB");
+            // Counted as it arrives, so a giant or endless descriptor costs at most the cap, not the whole body.
+            var envelope = await BoundedBody.ReadAsync(response.Content, Sync.SyncOptions.MaxDescriptorBytes, PeerAnswerRefused.DescriptorTooLarge,
+                options.IdleRead, timeout.Token);
             var result = DescriptorVerifier.Verify(envelope, peer.NodeId, peer.Anchor, time.GetUtcNow());
             if (!result.Valid) throw new PeerUnavailableException($"descriptor refused: {result.Reason} ({result.Detail})");
             return (new Fetched(result.Descriptor!, Convert.ToHexStringLower(SHA256.HashData(result.Descriptor!.Encode())), result.Detail), null);
         }
-        catch (Exception e) when (e is HttpRequestException or PeerUnavailableException or TaskCanceledException or IOException)
+        catch (Exception e) when (e is HttpRequestException or PeerUnavailableException or PeerAnswerRefused or TaskCanceledException or IOException)
         {
             if (ct.IsCancellationRequested) throw;
-            var reason = e is TaskCanceledException ? $"timed out after {PerPeerTimeout.TotalSeconds:0} s" : Flatten(e);
+            var reason = e is PeerAnswerRefused r ? $"{r.Reason}: {r.Detail}" : e is TaskCanceledException ? $"{PeerAnswerRefused.PeerTooSlow}: timed out after {PerPeerTimeout.TotalSeconds:0} s" : Flatten(e);
             log.LogWarning("Peer {Peer} unreachable: {Reason}", peer.NodeId, reason);
             return (null, reason);
         }

@@ -17,7 +17,8 @@ namespace Federation.Node.Sync;
 /// something else) leaves the push pending with its error and an exponentially growing delay. Only one delivery per
 /// recipient runs at a time (an advisory lock), so the pump and a direct call never send twice at once.
 /// </summary>
-public sealed class OutboxDelivery(NodeSettingsMonitor settings, PeerClient clients, IDocumentStore store, NpgsqlDataSource db, TimeProvider time, ILogger<OutboxDelivery> log)
+public sealed class OutboxDelivery(NodeSettingsMonitor settings, PeerClient clients, IDocumentStore store, NpgsqlDataSource db, TimeProvider time, SyncOptions options,
+    ILogger<OutboxDelivery> log)
 {
     /// <summary>What one delivery run did for one recipient.</summary>
     public sealed record Round(string Recipient, int Delivered, int Failed, string? LastError);
@@ -112,14 +113,24 @@ public sealed class OutboxDelivery(NodeSettingsMonitor settings, PeerClient clie
         byte[] receiptBytes;
         try
         {
-            using var response = await clients.For(peer).PostAsJsonAsync("federation/v1/inbox", new InboxApi.InboxRequest(e, content.Content, signature?.Content), ct);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "federation/v1/inbox")
+            {
+                Content = JsonContent.Create(new InboxApi.InboxRequest(e, content.Content, signature?.Content)),
+            };
+            using var response = await BoundedBody.SendAsync(clients.For(peer), request, options.IdleRead, ct);
+            // A receipt or a problem is small: a peer answering more is cut off, not buffered.
+            var answer = await BoundedBody.ReadAsync(response.Content, SyncOptions.MaxAnswerBytes, PeerAnswerRefused.AnswerTooLarge, options.IdleRead, ct);
             if (!response.IsSuccessStatusCode)
             {
-                var problem = await response.Content.ReadAsStringAsync(ct);
+                var problem = System.Text.Encoding.UTF8.GetString(answer);
                 var unreachable = response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
                 return ($"HTTP {(int)response.StatusCode}: {Truncate(problem)}", unreachable);
             }
-            receiptBytes = await response.Content.ReadAsByteArrayAsync(ct);
+            receiptBytes = answer;
+        }
+        catch (PeerAnswerRefused refused) when (!ct.IsCancellationRequested)
+        {
+            return ($"{refused.Reason}: {refused.Detail}", refused.Reason == PeerAnswerRefused.PeerTooSlow);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException && !ct.IsCancellationRequested)
         {

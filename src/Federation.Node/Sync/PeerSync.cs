@@ -12,8 +12,11 @@ namespace Federation.Node.Sync;
 /// Pulls one peer's feed: pages through it, downloads each item's objects, verifies them strictly (the object's
 /// digest, then the kind's own rules through <see cref="ItemReceiver"/>: for releases the CMS signature, signer = the
 /// item's origin = this peer, its pinned CA, the list's chain, expiry), and stores what passed together with the moved
-/// cursor, in one transaction per page. An item that fails is quarantined with its reason and digest, and the sync goes on.
+/// cursor, one transaction per page or per <see cref="SyncOptions.PageBudgetBytes"/> of objects, whichever is less. An
+/// item that fails is quarantined with its reason and digest, and the sync goes on.
 /// Only one sync per peer runs at a time (a PostgreSQL advisory lock, so also across node instances).
+/// Nothing a peer sends is read unbounded (<see cref="BoundedBody"/>), and the whole pull has a deadline: a peer that
+/// breaks a bound fails the pull with a reason in its sync health, and the worker, lock and connection are freed.
 /// </summary>
 public sealed class PeerSync(NodeSettingsMonitor settings, PeerClient clients, IDocumentStore store, NpgsqlDataSource db, ItemReceiver receiver, TimeProvider time, ILogger<PeerSync> log)
 {
@@ -21,7 +24,9 @@ public sealed class PeerSync(NodeSettingsMonitor settings, PeerClient clients, I
 
     /// <summary>Items asked for per feed page (the peer caps it too).</summary>
     public int PageSize { get; init; } = DefaultPageSize;
-    private const long MaxObjectBytes = 1L << 30;
+
+    /// <summary>The bounds on what a pull reads and how long it runs.</summary>
+    public SyncOptions Options { get; init; } = SyncOptions.Default;
 
     public sealed record Outcome(string Peer, string Status, int Pages, int Applied, int Quarantined, PeerSyncState State);
 
@@ -47,13 +52,16 @@ public sealed class PeerSync(NodeSettingsMonitor settings, PeerClient clients, I
             if (!force && state.ConsecutiveFailures > 0 && state.LastAttempt is { } last && now < last + Backoff(state.ConsecutiveFailures))
                 return new Outcome(peer.Value, "backing-off", 0, 0, 0, state);
             int pages = 0, applied = 0, quarantined = 0;
+            // The deadline covers the network and the page transactions alike; the host's own token still stops it at once.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(Options.PullTimeout);
             try
             {
                 while (true)
                 {
-                    ct.ThrowIfCancellationRequested();
-                    var page = await FetchPage(peerSettings, state.Cursor, ct);
-                    var (next, a, q) = await ApplyPage(peerSettings, state, page, ct);
+                    deadline.Token.ThrowIfCancellationRequested();
+                    var page = await FetchPage(peerSettings, state.Cursor, deadline.Token);
+                    var (next, a, q) = await ApplyPage(peerSettings, state, page, deadline.Token);
                     state = next;
                     pages++;
                     applied += a;
@@ -63,12 +71,11 @@ public sealed class PeerSync(NodeSettingsMonitor settings, PeerClient clients, I
                 }
                 return new Outcome(peer.Value, "ok", pages, applied, quarantined, state);
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException or System.Text.Json.JsonException or SyncFailure)
+            catch (Exception e) when (!ct.IsCancellationRequested && Failure(e, deadline.IsCancellationRequested) is { } failure)
             {
-                if (ct.IsCancellationRequested) throw;
-                var reason = e is TaskCanceledException ? "timed out" : e.Message;
-                log.LogWarning("Sync of {Peer} failed: {Reason}", peer, reason);
-                state = await LoadState(peer, ct) with { LastAttempt = time.GetUtcNow(), LastError = reason };
+                var (reason, detail) = failure;
+                log.LogWarning("Sync of {Peer} failed: {Reason} ({Detail})", peer, reason, detail);
+                state = await LoadState(peer, ct) with { LastAttempt = time.GetUtcNow(), LastError = $"{reason}: {detail}", LastReason = reason };
                 state = state with { ConsecutiveFailures = state.ConsecutiveFailures + 1 };
                 await using var session = store.LightweightSession();
                 session.Store(state);
@@ -82,17 +89,33 @@ public sealed class PeerSync(NodeSettingsMonitor settings, PeerClient clients, I
         }
     }
 
+    /// <summary>Why a pull failed, as a reason code and a detail; null for an error that is not the peer's doing.</summary>
+    private (string Reason, string Detail)? Failure(Exception e, bool deadlinePassed) => e switch
+    {
+        PeerAnswerRefused r => (r.Reason, r.Detail),
+        OperationCanceledException when deadlinePassed =>
+            (PeerAnswerRefused.PeerTooSlow, $"the pull did not finish within {Options.PullTimeout.TotalSeconds:0} s"),
+        TaskCanceledException => (PeerAnswerRefused.PeerTooSlow, "timed out"),
+        HttpRequestException or IOException => ("peer-unreachable", e.Message),
+        _ => null,
+    };
+
     private static TimeSpan Backoff(int failures) => TimeSpan.FromSeconds(Math.Min(1800, 30 * Math.Pow(2, Math.Min(failures - 1, 10))));
 
     private async Task<FeedApi.FeedPage> FetchPage(PeerSettings peer, long cursor, CancellationToken ct)
     {
-        var page = await clients.For(peer).GetFromJsonAsync<FeedApi.FeedPage>($"federation/v1/feed?after={cursor}&limit={PageSize}", ct)
-            ?? throw new SyncFailure("the feed answered with no page");
-        if (page.Items.Count > PageSize) throw new SyncFailure($"the feed sent {page.Items.Count} items for a page of {PageSize}");
+        using var response = await BoundedBody.GetAsync(clients.For(peer), $"federation/v1/feed?after={cursor}&limit={PageSize}", Options.IdleRead, ct);
+        if (!response.IsSuccessStatusCode) throw new PeerAnswerRefused("feed-unavailable", $"HTTP {(int)response.StatusCode}");
+        var page = await BoundedBody.ReadJsonAsync<FeedApi.FeedPage>(response.Content, Options.MaxFeedPageBytes, PeerAnswerRefused.FeedPageTooLarge,
+            SyncOptions.MaxJsonDepth, "feed-malformed", Options.IdleRead, ct);
+        if (page.Items is null) throw new PeerAnswerRefused("feed-malformed", "the page has no items");
+        if (page.Items.Count > PageSize)
+            throw new PeerAnswerRefused(PeerAnswerRefused.FeedPageTooLarge, $"the feed sent {page.Items.Count} items for a page of {PageSize}");
         var previous = cursor;
         foreach (var item in page.Items)
         {
-            if (item.Position <= previous) throw new SyncFailure($"the feed is out of order at position {item.Position}");
+            if (item is null) throw new PeerAnswerRefused("feed-malformed", "the page holds a null item");
+            if (item.Position <= previous) throw new PeerAnswerRefused("feed-out-of-order", $"the feed is out of order at position {item.Position}");
             previous = item.Position;
         }
         return page;
@@ -100,10 +123,12 @@ public sealed class PeerSync(NodeSettingsMonitor settings, PeerClient clients, I
 
     private async Task<(PeerSyncState, int, int)> ApplyPage(PeerSettings peer, PeerSyncState state, FeedApi.FeedPage page, CancellationToken ct)
     {
-        // Objects are fetched before the transaction opens, so a slow peer never holds one open; the checks that need
-        // no object come first, so nothing is downloaded that would be refused anyway.
+        // Objects are fetched before a transaction opens, so a slow peer never holds one open; the checks that need no
+        // object come first, so nothing is downloaded that would be refused anyway. At most a budget of objects is held
+        // in memory: beyond it, what was fetched is applied (with the cursor up to it) before the page goes on.
         var fetched = new List<(FeedApi.FeedEntry Entry, ReceivedItem? Item, ItemRefusal? Refusal)>();
         long bytes = 0;
+        int applied = 0, quarantined = 0;
         foreach (var entry in page.Items)
         {
             if (receiver.Precheck(entry, peer) is { } early)
@@ -111,12 +136,34 @@ public sealed class PeerSync(NodeSettingsMonitor settings, PeerClient clients, I
                 fetched.Add((entry, null, early));
                 continue;
             }
-            var content = await Download(peer, entry.ContentSha256, ct);
-            var signature = entry.SignatureSha256 is { } sig ? await Download(peer, sig, ct) : null;
+            // A local cap, not proof the item is false: the pull stops here (the peer turns unhealthy) rather than
+            // quarantine it and move past, which would lose the item for good and break its list's chain.
+            if (entry.Size > Options.MaxObjectBytes || entry.Size < 0)
+                throw new PeerAnswerRefused(PeerAnswerRefused.ObjectTooLarge,
+                    $"{entry.Kind} {entry.Id} declares {entry.Size} bytes; this node takes at most {Options.MaxObjectBytes} (Node:Sync:MaxObjectBytes)");
+            var content = await Download(peer, entry.ContentSha256, entry.Size, ct);
+            var signature = entry.SignatureSha256 is { } sig ? await Download(peer, sig, SyncOptions.MaxSignatureBytes, ct) : null;
             bytes += content.Length + (signature?.Length ?? 0);
             fetched.Add((entry, new ReceivedItem(entry, content, signature, "pull"), null));
+            if (bytes >= Options.PageBudgetBytes)
+            {
+                (state, var a, var q) = await Apply(peer, state, fetched, bytes, page.Head, ct);
+                (applied, quarantined, bytes) = (applied + a, quarantined + q, 0);
+                fetched.Clear();
+            }
         }
+        if (fetched.Count > 0 || page.Items.Count == 0)
+        {
+            (state, var a, var q) = await Apply(peer, state, fetched, bytes, page.Head, ct);
+            (applied, quarantined) = (applied + a, quarantined + q);
+        }
+        return (state, applied, quarantined);
+    }
 
+    /// <summary>Receives <paramref name="fetched"/> item by item and moves the cursor past the last, in one transaction.</summary>
+    private async Task<(PeerSyncState, int, int)> Apply(PeerSettings peer, PeerSyncState state, List<(FeedApi.FeedEntry Entry, ReceivedItem? Item, ItemRefusal? Refusal)> fetched,
+        long bytes, long head, CancellationToken ct)
+    {
         var s = settings.Current;
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -137,11 +184,12 @@ public sealed class PeerSync(NodeSettingsMonitor settings, PeerClient clients, I
         }
         var next = state with
         {
-            Cursor = page.Items.Count > 0 ? page.Items[^1].Position : state.Cursor,
-            Head = Math.Max(page.Head, state.Cursor),
+            Cursor = fetched.Count > 0 ? fetched[^1].Entry.Position : state.Cursor,
+            Head = Math.Max(head, state.Cursor),
             LastSuccess = now,
             LastAttempt = now,
             LastError = null,
+            LastReason = null,
             ConsecutiveFailures = 0,
             ItemsReceived = state.ItemsReceived + applied,
             BytesReceived = state.BytesReceived + bytes,
@@ -153,12 +201,13 @@ public sealed class PeerSync(NodeSettingsMonitor settings, PeerClient clients, I
         return (next, applied, quarantined);
     }
 
-    private async Task<byte[]> Download(PeerSettings peer, string sha256, CancellationToken ct)
+    /// <summary>One object, at most <paramref name="declared"/> bytes (what the feed entry says it is, already checked
+    /// against the node's cap): a peer that sends more, or stalls, is cut off.</summary>
+    private async Task<byte[]> Download(PeerSettings peer, string sha256, long declared, CancellationToken ct)
     {
-        using var response = await clients.For(peer).GetAsync($"federation/v1/objects/{sha256}", HttpCompletionOption.ResponseHeadersRead, ct);
-        if (!response.IsSuccessStatusCode) throw new SyncFailure($"object {sha256}: HTTP {(int)response.StatusCode}");
-        if (response.Content.Headers.ContentLength > MaxObjectBytes) throw new SyncFailure($"object {sha256} is larger than {MaxObjectBytes} bytes");
-        return await response.Content.ReadAsByteArrayAsync(ct);
+        using var response = await BoundedBody.GetAsync(clients.For(peer), $"federation/v1/objects/{sha256}", Options.IdleRead, ct);
+        if (!response.IsSuccessStatusCode) throw new PeerAnswerRefused("object-unavailable", $"object {sha256}: HTTP {(int)response.StatusCode}");
+        return await BoundedBody.ReadAsync(response.Content, declared, PeerAnswerRefused.ObjectTooLarge, Options.IdleRead, ct);
     }
 
     private async Task<PeerSyncState> LoadState(NodeId peer, CancellationToken ct)
@@ -166,6 +215,4 @@ public sealed class PeerSync(NodeSettingsMonitor settings, PeerClient clients, I
         await using var query = store.QuerySession();
         return await query.LoadAsync<PeerSyncState>(peer.Value, ct) ?? PeerSyncState.New(peer.Value);
     }
-
-    private sealed class SyncFailure(string message) : Exception(message);
 }

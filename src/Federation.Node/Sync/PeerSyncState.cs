@@ -3,7 +3,8 @@ using Federation.Node.Ledger;
 namespace Federation.Node.Sync;
 
 /// <summary>How far this node has pulled a peer's feed, and how that went: the cursor moves in the same transaction
-/// as the page it covers, so a crash mid-sync resumes exactly where it stopped.</summary>
+/// as the page it covers, so a crash mid-sync resumes exactly where it stopped. <see cref="LastReason"/> is the stable code of the
+/// last failure (<c>object-too-large</c>, <c>peer-too-slow</c>, …), <see cref="LastError"/> the same with its detail.</summary>
 public sealed record PeerSyncState(
     string Id,
     long Cursor,
@@ -14,11 +15,15 @@ public sealed record PeerSyncState(
     int ConsecutiveFailures,
     long ItemsReceived,
     long BytesReceived,
-    long ItemsQuarantined)
+    long ItemsQuarantined,
+    string? LastReason = null)
 {
     public long Lag => Math.Max(0, Head - Cursor);
 
     public static PeerSyncState New(string peer) => new(peer, 0, 0, null, null, null, 0, 0, 0, 0);
+
+    /// <summary>Healthy until <paramref name="unhealthyAfter"/> pulls in a row have failed; <see cref="LastReason"/> says why.</summary>
+    public bool Healthy(int unhealthyAfter) => ConsecutiveFailures < unhealthyAfter;
 }
 
 /// <summary>A peer's release was pulled, verified against the peer's pinned CA and the list's chain, and applied.</summary>

@@ -11,11 +11,11 @@ namespace Federation.Node.Sync;
 public static class SyncMetrics
 {
     public static void MapSyncMetrics(this IEndpointRouteBuilder app) =>
-        app.MapGet("/metrics", async (NodeSettingsMonitor settings, IQuerySession session, Npgsql.NpgsqlDataSource db, TimeProvider time, CancellationToken ct) =>
-            TypedResults.Text(await RenderAsync(settings.Current, session, await Outbox.HealthAsync(db, settings.Current.Schema, time.GetUtcNow(), ct), ct),
+        app.MapGet("/metrics", async (NodeSettingsMonitor settings, IQuerySession session, Npgsql.NpgsqlDataSource db, TimeProvider time, SyncOptions options, CancellationToken ct) =>
+            TypedResults.Text(await RenderAsync(settings.Current, options, session, await Outbox.HealthAsync(db, settings.Current.Schema, time.GetUtcNow(), ct), ct),
                 "text/plain; version=0.0.4", Encoding.UTF8));
 
-    public static async Task<string> RenderAsync(NodeSettings settings, IQuerySession session, IReadOnlyDictionary<string, Outbox.Health> outbox, CancellationToken ct)
+    public static async Task<string> RenderAsync(NodeSettings settings, SyncOptions options, IQuerySession session, IReadOnlyDictionary<string, Outbox.Health> outbox, CancellationToken ct)
     {
         var ids = settings.Peers.Keys.Select(k => k.Value).Order(StringComparer.Ordinal).ToArray();
         var syncs = (await session.LoadManyAsync<PeerSyncState>(ct, ids)).ToDictionary(s => s.Id);
@@ -32,6 +32,14 @@ public static class SyncMetrics
         PeerSyncState Sync(string id) => syncs.GetValueOrDefault(id) ?? PeerSyncState.New(id);
         Metric("federation_peer_sync_lag_items", "gauge", "Items in the peer's feed not yet pulled.", id => Sync(id).Lag);
         Metric("federation_peer_sync_consecutive_failures", "gauge", "Failed pulls since the last successful one.", id => Sync(id).ConsecutiveFailures);
+        Metric("federation_peer_sync_healthy", "gauge", "0 once Node:Sync:UnhealthyAfterFailures pulls in a row have failed.",
+            id => Sync(id).Healthy(options.UnhealthyAfterFailures) ? 1 : 0);
+        // The reason as a label, so an alert can say what the peer did (object-too-large, peer-too-slow, …).
+        text.Append("# HELP federation_peer_sync_last_failure 1 for the reason the last pull failed, while it is failing.\n");
+        text.Append("# TYPE federation_peer_sync_last_failure gauge\n");
+        foreach (var id in ids)
+            if (Sync(id) is { ConsecutiveFailures: > 0, LastReason: { } reason })
+                text.Append("federation_peer_sync_last_failure{peer=\"").Append(id).Append("\",reason=\"").Append(Label(reason)).Append("\"} 1\n");
         Metric("federation_peer_sync_items_received_total", "counter", "Items pulled, verified and applied.", id => Sync(id).ItemsReceived);
         Metric("federation_peer_sync_bytes_received_total", "counter", "Bytes of objects downloaded.", id => Sync(id).BytesReceived);
         Metric("federation_peer_sync_items_quarantined_total", "counter", "Items refused and quarantined.", id => Sync(id).ItemsQuarantined);
@@ -44,4 +52,8 @@ public static class SyncMetrics
             id => statuses.GetValueOrDefault(id) is { ConsecutiveFailures: 0, LastSuccess: not null } ? 1 : 0);
         return text.ToString();
     }
+
+    /// <summary>Reasons are this node's own codes, but the label escapes what Prometheus would misread anyway.</summary>
+    private static string Label(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
+        .Replace("\n", "\\n", StringComparison.Ordinal);
 }

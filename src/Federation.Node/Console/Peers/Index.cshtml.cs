@@ -15,7 +15,7 @@ namespace Federation.Node.Console.Peers;
 /// on the API (<c>/api/v1/log</c> asks a justification), so here too: the auditor states why once per visit.
 /// </summary>
 public sealed class IndexModel(NodeSettingsMonitor settings, IQuerySession session, NpgsqlDataSource db, TimeProvider time, LedgerCheckpoints checkpoints,
-    ConsultationVisits visits, ConsoleNavigation navigation) : PageModel
+    ConsultationVisits visits, ConsoleNavigation navigation, Sync.SyncOptions syncOptions) : PageModel
 {
     public const string VisitName = "log";
 
@@ -51,7 +51,7 @@ public sealed class IndexModel(NodeSettingsMonitor settings, IQuerySession sessi
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Peers = await PeersApi.Views(settings, session, db, time, null, ct);
+        Peers = await PeersApi.Views(settings, session, db, time, syncOptions, null, ct);
         MayReadLog = await navigation.MayAsync(User, Policies.Auditor);
     }
 }
