@@ -78,7 +78,7 @@ public sealed class PeerMonitor(NodeSettingsMonitor settings, PeerClient clients
                 throw new PeerUnavailableException($"HTTP {(int)response.StatusCode} from {peer.BaseUrl}{DescriptorPath}");
             var envelope = await response.Content.ReadAsByteArrayAsync(timeout.Token);
             if (envelope.Length > 256 * 1024) throw new PeerUnavailableException("descriptor larger than 256 KiB");
-            var result = DescriptorVerifier.Verify(envelope, peer.NodeId, peer.Anchor, time.GetUtcNow());
+            var result = DescriptorVerifier.Verify(envelope, peer.NodeId, peer.Anchor, time.GetUtcNow(), peer.LogOrigin);
             if (!result.Valid) throw new PeerUnavailableException($"descriptor refused: {result.Reason} ({result.Detail})");
             return (new Fetched(result.Descriptor!, Convert.ToHexStringLower(SHA256.HashData(result.Descriptor!.Encode())), result.Detail), null);
         }
