@@ -12,7 +12,8 @@ public static class Auditor
 {
     private const string Usage = """
         usage: fedaudit <verb> ...
-          descriptor <file.p7s> --ca <ca.crt> --node <node-id>    verify a node's signed descriptor
+          descriptor <file.p7s> --ca <ca.crt> --node <node-id> [--origin <log-origin>]
+                 verify a node's signed descriptor; its log key must be named --origin (default federation.node/<node-id>/log)
           verify <bundle dir> --trust <dir> [--quorum k]
                  check an audit export (fedctl audit export) offline: every entry, the Merkle tree, every checkpoint's
                  log signature, consistency between checkpoints, and at least k witness cosignatures on the latest.

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Federation.Core.Ledger;
 using Federation.Node.Ledger;
 using Federation.Node.Tests.Support;
@@ -20,13 +21,12 @@ public sealed class LedgerReadApiTests(LedgerCheckpointTests.KrAndFr nodes) : IC
         var checkpoint = await LedgerClient.CheckpointAsync(fr);
         Assert.Equal(NoteCheck.Valid, checkpoint.Verify([LedgerEvents.PublishedLogKey("kr-knpa")]).Result);
         var (size, root) = (checkpoint.Checkpoint.Size, checkpoint.Checkpoint.RootHash);
-        var page = await LedgerClient.EntriesAsync(fr, 0, size);
+        var page = await LedgerClient.PeerEntriesAsync(fr, 0, size);
         Assert.Equal(size, (ulong)page.Entries.Count);
         foreach (var entry in page.Entries)
         {
-            Assert.Null(entry.Data); // peers see leaves, never event data
             var proof = await LedgerClient.InclusionAsync(fr, entry.Index, size);
-            Assert.Equal(ProofCheck.Valid, MerkleProofs.VerifyInclusion(entry.Index, size, LedgerClient.LeafHash(entry), proof, root));
+            Assert.Equal(ProofCheck.Valid, MerkleProofs.VerifyInclusion(entry.Index, size, MerkleHash.ParseBase64(entry.LeafHash), proof, root));
         }
 
         // One flipped bit in one proof hash, or a leaf that is not the served one, and it no longer verifies.
@@ -36,8 +36,8 @@ public sealed class LedgerReadApiTests(LedgerCheckpointTests.KrAndFr nodes) : IC
         bytes[5] ^= 0x10;
         var bad = good.ToArray();
         bad[0] = MerkleHash.FromBytes(bytes);
-        Assert.Equal(ProofCheck.RootMismatch, MerkleProofs.VerifyInclusion(last.Index, size, LedgerClient.LeafHash(last), bad, root));
-        Assert.Equal(ProofCheck.RootMismatch, MerkleProofs.VerifyInclusion(last.Index, size, LedgerClient.LeafHash(page.Entries[0]), good, root));
+        Assert.Equal(ProofCheck.RootMismatch, MerkleProofs.VerifyInclusion(last.Index, size, MerkleHash.ParseBase64(last.LeafHash), bad, root));
+        Assert.Equal(ProofCheck.RootMismatch, MerkleProofs.VerifyInclusion(last.Index, size, MerkleHash.ParseBase64(page.Entries[0].LeafHash), good, root));
     }
 
     [Fact]
@@ -82,12 +82,39 @@ public sealed class LedgerReadApiTests(LedgerCheckpointTests.KrAndFr nodes) : IC
     {
         await LedgerEvents.AppendAsync(Kr, LedgerApi.MaxPage + 5, "case:page");
         using var fr = Clients.DevNodeClient("fr-ofmin", Kr);
-        var page = await LedgerClient.EntriesAsync(fr, 1, 1_000_000);
+        var page = await LedgerClient.PeerEntriesAsync(fr, 1, 1_000_000);
         Assert.Equal(LedgerApi.MaxPage, page.Entries.Count);
         Assert.Equal(1UL, page.Entries[0].Index);
         Assert.Equal(1UL + LedgerApi.MaxPage, page.End);
-        var tail = await LedgerClient.EntriesAsync(fr, page.TreeSize - 2, page.TreeSize + 10);
+        var tail = await LedgerClient.PeerEntriesAsync(fr, page.TreeSize - 2, page.TreeSize + 10);
         Assert.Equal(2, tail.Entries.Count);
+    }
+
+    [Fact]
+    public async Task A_peer_reading_entries_sees_only_indexes_and_leaf_hashes_while_an_auditor_sees_what_they_commit_to()
+    {
+        await LedgerEvents.AppendAsync(Kr, 2, "request:peer-view");
+        using var auditor = Clients.DevPerson("kr-knpa", "auditor", Kr);
+        auditor.DefaultRequestHeaders.Add("X-Justification", "checking what peers are shown");
+        using (var consulted = await auditor.GetAsync("api/v1/log/entries?start=0&end=1"))
+            Assert.Equal(HttpStatusCode.OK, consulted.StatusCode); // leaves an access:<person> record in the log
+        var size = (ulong)(await LedgerRows.ReadAsync(Kr)).Leaves.Count;
+        var start = size > 100 ? size - 100 : 0;
+
+        using var fr = Clients.DevNodeClient("fr-ofmin", Kr);
+        var raw = await fr.GetStringAsync($"federation/v1/log/entries?start={start}&end={size}");
+        using (var doc = JsonDocument.Parse(raw))
+        {
+            var entries = doc.RootElement.GetProperty("entries");
+            Assert.Equal((int)(size - start), entries.GetArrayLength());
+            Assert.All(entries.EnumerateArray(), e => Assert.Equal(["index", "leafHash"], e.EnumerateObject().Select(p => p.Name).ToArray()));
+        }
+        foreach (var secret in new[] { "access:", "request:", "access_recorded", "urn:federation:person" })
+            Assert.DoesNotContain(secret, raw, StringComparison.Ordinal);
+
+        var full = await auditor.GetStringAsync($"api/v1/log/entries?start={start}&end={size}");
+        foreach (var shown in new[] { "access:urn:federation:person:kr-knpa:auditor", "request:peer-view", "access_recorded", "\"timestamp\"" })
+            Assert.Contains(shown, full, StringComparison.Ordinal);
     }
 
     [Fact]

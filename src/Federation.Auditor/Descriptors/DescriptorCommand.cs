@@ -10,13 +10,14 @@ namespace Federation.Auditor.Descriptors;
 /// <summary>
 /// <c>fedaudit descriptor &lt;file.p7s&gt; --ca &lt;ca.crt&gt; --node &lt;node-id&gt;</c>: checks a node's signed
 /// descriptor (the DER envelope served at <c>GET /federation/v1/node</c>) against that agency's CA, with the same
-/// verifier a peer node uses, at the current time.
+/// verifier a peer node uses, at the current time. <c>--origin</c> names the log origin the node's log key must carry
+/// when that node pinned another than its default <c>federation.node/&lt;node-id&gt;/log</c>.
 /// </summary>
 internal static class DescriptorCommand
 {
     public static int Run(string[] args, TextWriter stdout, TimeProvider time)
     {
-        var a = Arguments.Parse(args, ["ca", "node"]);
+        var a = Arguments.Parse(args, ["ca", "node", "origin"]);
         var file = a.SinglePositional("<file.p7s>");
         var caPath = a.Required("ca");
         var nodeText = a.Required("node");
@@ -24,7 +25,7 @@ internal static class DescriptorCommand
 
         var envelope = Read(file);
         using var ca = LoadCa(caPath);
-        var result = DescriptorVerifier.Verify(envelope, node, new TrustAnchor(ca), time.GetUtcNow());
+        var result = DescriptorVerifier.Verify(envelope, node, new TrustAnchor(ca), time.GetUtcNow(), a.Optional("origin"));
         if (!result.Valid) throw new AuditFailure(result.Reason!, result.Detail);
 
         var d = result.Descriptor!;

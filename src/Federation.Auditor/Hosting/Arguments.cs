@@ -33,6 +33,9 @@ public sealed class Arguments
     public string Required(string name) =>
         _options.TryGetValue(name, out var v) && v.Length > 0 ? v : throw new UsageException($"--{name} is required");
 
+    /// <summary>The option's value, or null when it is not given.</summary>
+    public string? Optional(string name) => _options.TryGetValue(name, out var v) && v.Length > 0 ? v : null;
+
     /// <summary>Exactly one positional value, named <paramref name="what"/> in the error.</summary>
     public string SinglePositional(string what) => _positionals.Count switch
     {

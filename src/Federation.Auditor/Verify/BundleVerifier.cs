@@ -45,7 +45,9 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
             var envelope = File.ReadAllBytes(descriptorPath);
             foreach (var ca in trust.Authorities)
             {
-                var result = DescriptorVerifier.Verify(envelope, node, new TrustAnchor(ca), time.GetUtcNow());
+                var result = DescriptorVerifier.Verify(envelope, node, new TrustAnchor(ca), time.GetUtcNow(), manifest.Origin);
+                if (result.Reason == "log-origin-not-bound")
+                    throw new AuditFailure("descriptor", $"a log key named after the origin {manifest.Origin}", result.Detail);
                 if (!result.Valid)
                 {
                     refused ??= $"{result.Reason} ({result.Detail})";

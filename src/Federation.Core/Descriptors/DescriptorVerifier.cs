@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Federation.Core.Envelopes;
 using Federation.Core.Identity;
+using Federation.Core.Ledger;
 using Federation.Core.Pki;
 
 namespace Federation.Core.Descriptors;
@@ -11,7 +12,7 @@ namespace Federation.Core.Descriptors;
 /// <summary>
 /// Verifies a peer's signed descriptor against that peer's pinned CA: the CMS signature, our content type with
 /// signed attributes, an allowed digest, the signer's chain and key usage, and that signer and descriptor both name
-/// the expected node.
+/// the expected node, whose log key is named after that node's log origin.
 /// </summary>
 public static class DescriptorVerifier
 {
@@ -21,7 +22,9 @@ public static class DescriptorVerifier
         public bool Valid => Descriptor is not null;
     }
 
-    public static Result Verify(byte[] envelope, NodeId expected, TrustAnchor anchor, DateTimeOffset now)
+    /// <param name="logOrigin">The origin the node's log key must be named after: the one pinned for that peer, or
+    /// null for its default <c>federation.node/&lt;node-id&gt;/log</c>.</param>
+    public static Result Verify(byte[] envelope, NodeId expected, TrustAnchor anchor, DateTimeOffset now, string? logOrigin = null)
     {
         var cms = new SignedCms();
         try
@@ -79,6 +82,24 @@ public static class DescriptorVerifier
         // The descriptor announces the key that signs this node's envelopes; it must be the key that signed it.
         if (descriptor.SigningCertificate != Convert.ToBase64String(cert.RawData))
             return Fail("descriptor-signing-certificate-mismatch", "the descriptor announces another signing certificate than the one that signed it");
+        // A witness follows a log by its origin, which is the log key's name: a node that could name its key after
+        // another node's log would have its own checkpoints cosigned as that log's, and the real ones taken for
+        // equivocation. So the name is bound to the node that signed the descriptor.
+        if (descriptor.LogPublicKey is { } logKey)
+        {
+            var origin = logOrigin ?? LogNames.DefaultOrigin(expected);
+            string name;
+            try
+            {
+                name = NoteVerifier.Parse(logKey).Name;
+            }
+            catch (FormatException e)
+            {
+                return Fail("log-key-malformed", e.Message);
+            }
+            if (name != origin)
+                return Fail("log-origin-not-bound", $"the log key is named '{name}'; {expected} may only publish a log named '{origin}'");
+        }
         return new Result(descriptor, null, $"{expected} signed by {cert.Subject}", cert);
     }
 

@@ -12,4 +12,7 @@ public static class LogNames
     public static string DefaultOrigin(NodeId node) => $"federation.node/{node}/log";
 
     public static string DefaultWitnessName(NodeId node) => $"federation.node/{node}/witness";
+
+    /// <summary>Whether <paramref name="origin"/> can name a log key (C2SP signed-note: non-empty, no space or '+').</summary>
+    public static bool IsValidOrigin(string origin) => NoteEncoding.IsValidKeyName(origin);
 }

@@ -25,7 +25,7 @@ public sealed record WitnessDecision(WitnessVerdict Verdict, string Reason)
     {
         WitnessVerdict.Cosigned => 200,
         WitnessVerdict.OldSizeBeyondCheckpoint => 400,
-        WitnessVerdict.NoTrustedSignature or WitnessVerdict.InvalidTrustedSignature or WitnessVerdict.OriginFrozen => 403,
+        WitnessVerdict.NoTrustedSignature or WitnessVerdict.InvalidTrustedSignature or WitnessVerdict.OriginFrozen or WitnessVerdict.LogOriginNotBound => 403,
         WitnessVerdict.UnknownOrigin => 404,
         WitnessVerdict.OldSizeConflict => 409,
         _ => 422,

@@ -13,6 +13,11 @@ public enum WitnessVerdict
     InvalidTrustedSignature,
     /// <summary>403: this witness saw the log equivocate and no longer cosigns it.</summary>
     OriginFrozen,
+    /// <summary>
+    /// 403: the checkpoint's origin is not the log bound to the peer that submitted it. A node submits only its own
+    /// log's checkpoints; without this a peer could have another peer's origin cosigned, or written into its record.
+    /// </summary>
+    LogOriginNotBound,
     /// <summary>400: the old size is larger than the checkpoint's size.</summary>
     OldSizeBeyondCheckpoint,
     /// <summary>409: the old size is not the size this witness last cosigned; the body tells that size.</summary>

@@ -33,8 +33,9 @@ public sealed record NodeSettings(
         People.Where(p => p.Value.Overlaps(roles)).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
 }
 
-/// <summary>One peer as this node pins it: its id, where to reach it, and the only CA accepted for it.</summary>
-public sealed record PeerSettings(NodeId NodeId, Uri BaseUrl, TrustAnchor Anchor);
+/// <summary>One peer as this node pins it: its id, where to reach it, the only CA accepted for it, and the only log
+/// origin it may publish and have witnessed (<c>federation.node/&lt;peer-id&gt;/log</c> unless pinned otherwise).</summary>
+public sealed record PeerSettings(NodeId NodeId, Uri BaseUrl, TrustAnchor Anchor, string LogOrigin);
 
 /// <summary>The roles a person may hold on the agency API.</summary>
 public static class Roles

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Cryptography;
 using Federation.Core.Identity;
+using Federation.Core.Ledger;
 using Federation.Core.Pki;
 using Microsoft.Extensions.Hosting;
 
@@ -58,7 +59,12 @@ public static class NodeSettingsLoader
             var url = p["BaseUrl"];
             if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme != Uri.UriSchemeHttps)
                 throw Bad(p, "BaseUrl", "must be an absolute https URL");
-            peers[id] = new PeerSettings(id, baseUrl, LoadAnchor(p, "CaCert", "Crl", baseDir));
+            var logOrigin = p["LogOrigin"] ?? LogNames.DefaultOrigin(id);
+            if (!LogNames.IsValidOrigin(logOrigin)) throw Bad(p, "LogOrigin", "must be a log key name (no spaces or '+')");
+            // One origin is one log: two peers bound to it would each be able to submit checkpoints of the other's.
+            if (peers.Values.FirstOrDefault(o => o.LogOrigin == logOrigin) is { } other)
+                throw Bad(p, "LogOrigin", $"'{logOrigin}' is already the log origin of peer {other.NodeId}");
+            peers[id] = new PeerSettings(id, baseUrl, LoadAnchor(p, "CaCert", "Crl", baseDir), logOrigin);
         }
 
         var people = ImmutableDictionary.CreateBuilder<string, ImmutableHashSet<string>>(StringComparer.Ordinal);

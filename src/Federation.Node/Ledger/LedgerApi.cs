@@ -12,8 +12,11 @@ namespace Federation.Node.Ledger;
 
 /// <summary>
 /// The log's read API, twice: under <c>/federation/v1/log</c> for peers, and under <c>/api/v1/log</c> on the agency
-/// port for auditors. Peers get the leaves; auditors also get each event's data. Hashes are standard base64, as in
-/// checkpoints and tlog proofs; proofs list hashes leaf to root (RFC 6962 PATH / PROOF).
+/// port for auditors. Peers get each leaf's index and hash, which is all that witnessing and checking proofs need;
+/// auditors also get what the leaf commits to (stream key, event type, time, digests) and each event's data. A stream
+/// key names who consulted what (<c>access:…</c>) and which request a case is (<c>request:…</c>), personal data a peer
+/// has no part in (EU LED Art. 4, 25). Hashes are standard base64, as in checkpoints and tlog proofs; proofs list
+/// hashes leaf to root (RFC 6962 PATH / PROOF).
 /// </summary>
 public static class LedgerApi
 {
@@ -33,7 +36,7 @@ public static class LedgerApi
         federation.MapGet("/checkpoint", LatestCheckpoint);
         federation.MapGet("/proof/inclusion", InclusionProof);
         federation.MapGet("/proof/consistency", ConsistencyProof);
-        federation.MapGet("/entries", (LedgerLog log, string? start, string? end, CancellationToken ct) => Entries(log, start, end, withData: false, ct));
+        federation.MapGet("/entries", PeerEntries);
 
         // Consultations by people: each needs a justification and leaves an access record (EU LED Art. 25).
         var agency = app.MapGroup("/api/v1/log").RequireAuthorization(Policies.Auditor).RequireJustification().WithTags("Log");
@@ -61,6 +64,11 @@ public static class LedgerApi
     public sealed record EnvelopeView(string Blob, string SignedBy);
 
     public sealed record EntriesView(ulong TreeSize, ulong Start, ulong End, IReadOnlyList<EntryView> Entries);
+
+    /// <summary>A leaf as a peer sees it: where it is and its hash, nothing of what it commits to.</summary>
+    public sealed record PeerEntryView(ulong Index, string LeafHash);
+
+    public sealed record PeerEntriesView(ulong TreeSize, ulong Start, ulong End, IReadOnlyList<PeerEntryView> Entries);
 
     public sealed record CheckpointView(long Id, DateTimeOffset SignedAt, ulong Size, string Note);
 
@@ -102,13 +110,29 @@ public static class LedgerApi
 
     private static async Task<IResult> Entries(LedgerLog log, string? start, string? end, bool withData, CancellationToken ct)
     {
-        if (Parse(start) is not { } a) return Invalid("start", start);
-        if (Parse(end) is not { } b) return Invalid("end", end);
-        if (a >= b) return Problems.Result(StatusCodes.Status400BadRequest, "empty-range", "the range is empty", $"start {a} is not below end {b}");
+        var (page, refusal) = await PageAsync(log, start, end, withData, ct);
+        return refusal ?? TypedResults.Ok(new EntriesView(page.Size, page.Start, page.End, [.. page.Entries.Select(e => View(e, withData))]));
+    }
+
+    private static async Task<IResult> PeerEntries(LedgerLog log, string? start, string? end, CancellationToken ct)
+    {
+        var (page, refusal) = await PageAsync(log, start, end, withData: false, ct);
+        return refusal ?? TypedResults.Ok(new PeerEntriesView(page.Size, page.Start, page.End,
+            [.. page.Entries.Select(e => new PeerEntryView(e.Entry.Index, e.StoredLeafHash.ToBase64()))]));
+    }
+
+    private readonly record struct Page(ulong Size, ulong Start, ulong End, IReadOnlyList<LoggedEvent> Entries);
+
+    /// <summary>Leaves <paramref name="start"/> ≤ index &lt; <paramref name="end"/>, at most <see cref="MaxPage"/>, or why not.</summary>
+    private static async Task<(Page Page, IResult? Refusal)> PageAsync(LedgerLog log, string? start, string? end, bool withData, CancellationToken ct)
+    {
+        if (Parse(start) is not { } a) return (default, Invalid("start", start));
+        if (Parse(end) is not { } b) return (default, Invalid("end", end));
+        if (a >= b) return (default, Problems.Result(StatusCodes.Status400BadRequest, "empty-range", "the range is empty", $"start {a} is not below end {b}"));
         var size = await log.SizeAsync(ct);
         var last = Math.Min(Math.Min(b, a + MaxPage), size);
         var entries = a < last ? await log.EntriesAsync(a, last, withData, ct) : [];
-        return TypedResults.Ok(new EntriesView(size, a, Math.Max(a, last), [.. entries.Select(e => View(e, withData))]));
+        return (new Page(size, a, Math.Max(a, last), entries), null);
     }
 
     internal static EntryView View(LoggedEvent e, bool withData)

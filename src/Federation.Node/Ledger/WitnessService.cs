@@ -8,7 +8,8 @@ namespace Federation.Node.Ledger;
 
 /// <summary>
 /// This node as a C2SP tlog-witness of its peers' logs. It follows every configured peer's log, identified by the
-/// log key in the peer's verified descriptor (whose name is the origin). The decision is Core's
+/// log key in the peer's verified descriptor, whose name is the origin bound to that peer (<see cref="PeerSettings.LogOrigin"/>);
+/// a peer submits only its own log. The decision is Core's
 /// <see cref="Witness.Decide"/>; this class makes it atomic: read the origin's record, decide, store by
 /// compare-and-swap, decide again if another request got there first, and only then answer.
 /// </summary>
@@ -22,7 +23,18 @@ public sealed class WitnessService(NodeSettingsMonitor settings, IDocumentStore 
     public async Task<WitnessDecision> AddCheckpointAsync(NodeId caller, AddCheckpointRequest request, CancellationToken ct)
     {
         var origin = request.Checkpoint.Checkpoint.Origin;
-        var followed = await FollowedLogAsync(origin, caller, ct);
+        // Each peer submits its own log only. Without the binding a peer could submit another peer's origin and, with
+        // a descriptor naming its key after it, have its checkpoints cosigned as that log's and the real log frozen.
+        // An origin bound to no peer stays the spec's 404 (Decide, with no followed log).
+        var peers = settings.Current.Peers;
+        if (!peers.TryGetValue(caller, out var peer) || peer.LogOrigin != origin && peers.Values.Any(p => p.LogOrigin == origin))
+        {
+            var refused = new WitnessDecision(WitnessVerdict.LogOriginNotBound,
+                $"{caller} may only submit checkpoints of its own log{(peer is null ? "" : $" '{peer.LogOrigin}'")}, not '{origin}'.");
+            log.LogWarning("Witness refused a checkpoint of {Origin} from {Peer}: {Verdict} ({Reason})", origin, caller, refused.Verdict, refused.Reason);
+            return refused;
+        }
+        var followed = peer.LogOrigin == origin ? await FollowedLogAsync(peer, ct) : null;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var (latest, seq) = followed is null ? (null, 0) : await records.LatestAsync(origin, ct);
@@ -38,29 +50,24 @@ public sealed class WitnessService(NodeSettingsMonitor settings, IDocumentStore 
         throw new InvalidOperationException($"Could not store a witness decision for {origin} after {MaxAttempts} attempts (contention).");
     }
 
-    /// <summary>The configured peer whose published log key is named <paramref name="origin"/>, or null. A calling peer
-    /// whose descriptor this node has not verified yet (first contact) has it fetched once.</summary>
-    private async Task<WitnessedLog?> FollowedLogAsync(string origin, NodeId caller, CancellationToken ct)
+    /// <summary>The log <paramref name="peer"/> publishes in its verified descriptor under its bound origin, or null. A
+    /// peer whose descriptor this node has not verified yet (first contact) has it fetched once.</summary>
+    private async Task<WitnessedLog?> FollowedLogAsync(PeerSettings peer, CancellationToken ct)
     {
-        var peers = settings.Current.Peers;
         await using var session = store.QuerySession();
-        var statuses = await session.LoadManyAsync<PeerStatus>(ct, peers.Keys.Select(p => p.Value).ToArray());
-        if (Find(statuses, origin) is { } found) return found;
-        if (peers.TryGetValue(caller, out var peer) && statuses.FirstOrDefault(s => s.Id == caller.Value)?.Descriptor?.LogPublicKey is null)
-            return Find([await monitor.RefreshAsync(peer, ct)], origin);
-        return null;
+        var status = await session.LoadAsync<PeerStatus>(peer.NodeId.Value, ct);
+        if (status?.Descriptor?.LogPublicKey is null) status = await monitor.RefreshAsync(peer, ct);
+        return Find(status, peer.LogOrigin);
     }
 
-    private static WitnessedLog? Find(IEnumerable<PeerStatus> statuses, string origin)
+    private static WitnessedLog? Find(PeerStatus status, string origin)
     {
-        foreach (var status in statuses)
-        {
-            if (status.Descriptor?.LogPublicKey is not { } key) continue;
-            NoteVerifier verifier;
-            try { verifier = NoteVerifier.Parse(key); }
-            catch (FormatException) { continue; }
-            if (verifier.Name == origin && verifier.Type == NoteKeyType.Ed25519) return new WitnessedLog(origin, [verifier]);
-        }
-        return null;
+        if (status.Descriptor?.LogPublicKey is not { } key) return null;
+        NoteVerifier verifier;
+        try { verifier = NoteVerifier.Parse(key); }
+        catch (FormatException) { return null; }
+        // The descriptor's verifier already bound the name to the peer; checked again because the status may have
+        // been stored before that check existed.
+        return verifier.Name == origin && verifier.Type == NoteKeyType.Ed25519 ? new WitnessedLog(origin, [verifier]) : null;
     }
 }

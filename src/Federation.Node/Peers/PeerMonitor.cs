@@ -79,7 +79,7 @@ public sealed class PeerMonitor(NodeSettingsMonitor settings, PeerClient clients
             // Counted as it arrives, so a giant or endless descriptor costs at most the cap, not the whole body.
             var envelope = await BoundedBody.ReadAsync(response.Content, Sync.SyncOptions.MaxDescriptorBytes, PeerAnswerRefused.DescriptorTooLarge,
                 options.IdleRead, timeout.Token);
-            var result = DescriptorVerifier.Verify(envelope, peer.NodeId, peer.Anchor, time.GetUtcNow());
+            var result = DescriptorVerifier.Verify(envelope, peer.NodeId, peer.Anchor, time.GetUtcNow(), peer.LogOrigin);
             if (!result.Valid) throw new PeerUnavailableException($"descriptor refused: {result.Reason} ({result.Detail})");
             return (new Fetched(result.Descriptor!, Convert.ToHexStringLower(SHA256.HashData(result.Descriptor!.Encode())), result.Detail), null);
         }

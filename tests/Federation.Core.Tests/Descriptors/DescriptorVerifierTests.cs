@@ -5,6 +5,7 @@ using System.Text;
 using Federation.Core.Descriptors;
 using Federation.Core.Envelopes;
 using Federation.Core.Identity;
+using Federation.Core.Ledger;
 using Federation.Core.Pki;
 using Federation.Core.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
@@ -230,6 +231,29 @@ public sealed class DescriptorVerifierTests : IDisposable
         var result = Verify(Sign(other, Descriptor(Some.Kr)));
 
         Assert.Equal("descriptor-signing-certificate-mismatch", result.Reason);
+    }
+
+    [Fact]
+    public void Refuses_a_log_key_named_after_another_nodes_log()
+    {
+        var key = Ed25519NoteSigner.GenerateKey("federation.node/nl-police/log").VerifierKey;
+
+        var result = Verify(Sign(_signing, Descriptor(Some.Kr) with { LogPublicKey = key }));
+
+        Assert.Equal("log-origin-not-bound", result.Reason);
+        Assert.Contains("federation.node/nl-police/log", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Accepts_a_log_key_named_after_the_nodes_default_origin_or_the_origin_pinned_for_it()
+    {
+        var byDefault = Ed25519NoteSigner.GenerateKey("federation.node/kr-knpa/log").VerifierKey;
+        var pinned = Ed25519NoteSigner.GenerateKey("knpa.example.kr/log").VerifierKey;
+
+        Assert.True(Verify(Sign(_signing, Descriptor(Some.Kr) with { LogPublicKey = byDefault })).Valid);
+        var result = DescriptorVerifier.Verify(Sign(_signing, Descriptor(Some.Kr) with { LogPublicKey = pinned }), Some.Kr, _ca.Anchor(), Some.Now, "knpa.example.kr/log");
+        Assert.True(result.Valid, $"{result.Reason}: {result.Detail}");
+        Assert.Equal("log-origin-not-bound", Verify(Sign(_signing, Descriptor(Some.Kr) with { LogPublicKey = pinned })).Reason);
     }
 
     [Fact]

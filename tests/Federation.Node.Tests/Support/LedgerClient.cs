@@ -10,8 +10,13 @@ public static class LedgerClient
     public static async Task<SignedCheckpoint> CheckpointAsync(HttpClient http, string prefix = "federation/v1/log") =>
         SignedCheckpoint.Parse(await http.GetStringAsync($"{prefix}/checkpoint"));
 
-    public static async Task<LedgerApi.EntriesView> EntriesAsync(HttpClient http, ulong start, ulong end, string prefix = "federation/v1/log") =>
+    /// <summary>Entries as an auditor reads them on the agency port, with what each leaf commits to.</summary>
+    public static async Task<LedgerApi.EntriesView> EntriesAsync(HttpClient http, ulong start, ulong end, string prefix = "api/v1/log") =>
         (await http.GetFromJsonAsync<LedgerApi.EntriesView>($"{prefix}/entries?start={start}&end={end}"))!;
+
+    /// <summary>Entries as a peer reads them on the federation port: index and leaf hash.</summary>
+    public static async Task<LedgerApi.PeerEntriesView> PeerEntriesAsync(HttpClient http, ulong start, ulong end) =>
+        (await http.GetFromJsonAsync<LedgerApi.PeerEntriesView>($"federation/v1/log/entries?start={start}&end={end}"))!;
 
     public static async Task<IReadOnlyList<MerkleHash>> InclusionAsync(HttpClient http, ulong index, ulong size, string prefix = "federation/v1/log") =>
         [.. (await http.GetFromJsonAsync<LedgerApi.InclusionProofView>($"{prefix}/proof/inclusion?index={index}&size={size}"))!.Proof.Select(MerkleHash.ParseBase64)];

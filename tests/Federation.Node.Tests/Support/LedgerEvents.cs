@@ -32,6 +32,16 @@ public static class LedgerEvents
     public static void FastCheckpoints(System.Text.Json.Nodes.JsonObject config) =>
         config["Node"]!["Ledger"] = new System.Text.Json.Nodes.JsonObject { ["CheckpointSeconds"] = 1 };
 
+    /// <summary>Gives the node a fresh log key named <paramref name="origin"/>, as an operator setting Node:Ledger:Origin
+    /// would, with 1 s checkpoints.</summary>
+    public static void OwnLogKey(System.Text.Json.Nodes.JsonObject config, string origin)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"fed-log-{Guid.NewGuid():N}.key");
+        File.WriteAllText(path, Ed25519NoteSigner.GenerateKey(origin).SignerKey);
+        config["Node"]!["Certificates"]!["LogKey"] = path;
+        config["Node"]!["Ledger"] = new System.Text.Json.Nodes.JsonObject { ["CheckpointSeconds"] = 1, ["Origin"] = origin };
+    }
+
     public static NoteVerifier PublishedLogKey(string node) => NoteVerifier.Parse(File.ReadAllText(Repo.CertsDev(node, "log.vkey")).Trim());
 
     public static NoteVerifier PublishedWitnessKey(string node) => NoteVerifier.Parse(File.ReadAllText(Repo.CertsDev(node, "witness.vkey")).Trim());
