@@ -24,6 +24,12 @@ public static class RejectionReasons
     public const string Revoked = "certificate-revoked";
     public const string CrlStale = "crl-stale";
     public const string CrlUnavailable = "crl-unavailable";
+    /// <summary>A fetched CRL whose number (or thisUpdate) is not newer than the one held: a replay, never installed.</summary>
+    public const string CrlNotNewer = "crl-not-newer";
+    /// <summary>A distribution point answered with more than <c>Node:Certificates:CrlMaxBytes</c>.</summary>
+    public const string CrlTooLarge = "crl-too-large";
+    /// <summary>A distribution point did not deliver the whole CRL within <c>Node:Certificates:CrlFetchTimeoutSeconds</c>.</summary>
+    public const string CrlTimeout = "crl-timeout";
     public const string NoNodeIdentity = "no-node-identity";
     public const string PeerNotConfigured = "peer-not-configured";
     public const string NotAPerson = "not-a-person-certificate";

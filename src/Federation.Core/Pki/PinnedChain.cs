@@ -53,8 +53,11 @@ public static class PinnedChain
             return CertificateCheck.Refused(RejectionReasons.CrlUnavailable, $"the CRL of {anchor.Ca.Subject} has not been fetched from {anchor.CrlUrl} yet");
         if (anchor.Crl is { } crl)
         {
-            if (crl.NextUpdate is { } next && at > next)
-                return CertificateCheck.Refused(RejectionReasons.CrlStale, $"the CRL of {anchor.Ca.Subject} expired at {next:O}");
+            var staleAfter = crl.StaleAfter(anchor.CrlMaxAge);
+            if (at > staleAfter)
+                return CertificateCheck.Refused(RejectionReasons.CrlStale, crl.NextUpdate is null
+                    ? $"the CRL of {anchor.Ca.Subject} names no nextUpdate and is older than {anchor.CrlMaxAge} (issued {crl.ThisUpdate:O})"
+                    : $"the CRL of {anchor.Ca.Subject} expired at {staleAfter:O}");
             if (crl.IsRevoked(leaf))
                 return CertificateCheck.Refused(RejectionReasons.Revoked, $"{leaf.Subject} serial {leaf.SerialNumber} is on the CRL of {anchor.Ca.Subject}");
         }

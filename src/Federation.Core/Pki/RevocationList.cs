@@ -14,15 +14,40 @@ public sealed class RevocationList
 {
     private readonly HashSet<BigInteger> _revokedSerials;
 
+    private const string CrlNumberOid = "2.5.29.20";
+
     public DateTimeOffset ThisUpdate { get; }
     public DateTimeOffset? NextUpdate { get; }
+
+    /// <summary>The cRLNumber extension (RFC 5280 §5.2.3), monotonically increasing per CA; null when absent.</summary>
+    public BigInteger? Number { get; }
+
     public int Count => _revokedSerials.Count;
 
-    private RevocationList(HashSet<BigInteger> revoked, DateTimeOffset thisUpdate, DateTimeOffset? nextUpdate)
+    private RevocationList(HashSet<BigInteger> revoked, DateTimeOffset thisUpdate, DateTimeOffset? nextUpdate, BigInteger? number)
     {
         _revokedSerials = revoked;
         ThisUpdate = thisUpdate;
         NextUpdate = nextUpdate;
+        Number = number;
+    }
+
+    /// <summary>When this CRL stops being current: its nextUpdate, or — for a CRL that names none (RFC 5280 §5.1.2.5
+    /// allows that only to say "no later CRL will follow") — thisUpdate plus <paramref name="maxAge"/>, so a list
+    /// replayed forever cannot hide later revocations.</summary>
+    public DateTimeOffset StaleAfter(TimeSpan maxAge) => NextUpdate ?? ThisUpdate + maxAge;
+
+    /// <summary>How this CRL orders against <paramref name="held"/>, one of the same CA: by CRL number when both carry
+    /// one (RFC 5280 §5.2.3), else by thisUpdate. The same number with the same thisUpdate is the same list fetched again.</summary>
+    public CrlOrder CompareTo(RevocationList held)
+    {
+        if (Number is { } mine && held.Number is { } theirs)
+        {
+            if (mine > theirs) return CrlOrder.Newer;
+            return mine == theirs && ThisUpdate == held.ThisUpdate ? CrlOrder.Same : CrlOrder.NotNewer;
+        }
+        if (ThisUpdate > held.ThisUpdate) return CrlOrder.Newer;
+        return ThisUpdate == held.ThisUpdate && Number == held.Number ? CrlOrder.Same : CrlOrder.NotNewer;
     }
 
     public bool IsRevoked(X509Certificate2 certificate) =>
@@ -79,9 +104,23 @@ public sealed class RevocationList
                 revoked.Add(entry.ReadInteger());
             }
         }
+        BigInteger? number = null;
+        var extensionsTag = new Asn1Tag(TagClass.ContextSpecific, 0);
+        if (tbs.HasData && tbs.PeekTag().HasSameClassAndValue(extensionsTag))
+        {
+            var extensions = tbs.ReadSequence(extensionsTag).ReadSequence();
+            while (extensions.HasData)
+            {
+                var extension = extensions.ReadSequence();
+                var oid = extension.ReadObjectIdentifier();
+                if (extension.PeekTag().HasSameClassAndValue(Asn1Tag.Boolean)) extension.ReadBoolean();
+                var value = extension.ReadOctetString();
+                if (oid == CrlNumberOid) number = new AsnReader(value, AsnEncodingRules.DER).ReadInteger();
+            }
+        }
 
         VerifySignature(issuer, sigAlg, tbsBytes, signature);
-        return new RevocationList(revoked, thisUpdate, nextUpdate);
+        return new RevocationList(revoked, thisUpdate, nextUpdate, number);
     }
 
     private static void VerifySignature(X509Certificate2 issuer, string sigAlg, byte[] tbs, byte[] signature)
@@ -122,4 +161,12 @@ public sealed class RevocationList
 
     private static DateTimeOffset ReadTime(AsnReader reader) =>
         reader.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) ? reader.ReadUtcTime() : reader.ReadGeneralizedTime();
+}
+
+/// <summary>How a fetched CRL compares with the one already held for its CA.</summary>
+public enum CrlOrder
+{
+    Newer,
+    Same,
+    NotNewer,
 }

@@ -10,5 +10,10 @@ namespace Federation.Core.Pki;
 /// </summary>
 public sealed record TrustAnchor(X509Certificate2 Ca, RevocationList? Crl = null, Uri? CrlUrl = null)
 {
+    public static readonly TimeSpan DefaultCrlMaxAge = TimeSpan.FromDays(7);
+
+    /// <summary>How long a CRL without nextUpdate stays current after its thisUpdate (<c>Node:Certificates:CrlMaxAge</c>).</summary>
+    public TimeSpan CrlMaxAge { get; init; } = DefaultCrlMaxAge;
+
     public string Thumbprint { get; } = Ca.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
 }

@@ -48,6 +48,7 @@ public static class NodeApp
         services.AddSingleton<PeerClient>();
         services.AddSingleton<PeerMonitor>();
         services.AddSingleton<NodeDescriptorSource>();
+        services.AddSingleton(sp => new CrlStore(sp.GetRequiredService<NpgsqlDataSource>(), settings.Schema));
         services.AddSingleton<CrlFetcher>();
         services.AddHostedService(sp => sp.GetRequiredService<CrlFetcher>());
         services.AddTransient<PeerRefreshJob>();

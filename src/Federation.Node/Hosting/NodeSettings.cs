@@ -26,11 +26,19 @@ public sealed record NodeSettings(
     ImmutableDictionary<string, ImmutableHashSet<string>> People,
     TimeSpan PeerRefreshInterval,
     TimeSpan PeerSyncInterval,
-    TimeSpan ArchiveAfter)
+    TimeSpan ArchiveAfter,
+    CrlFetching CrlFetching)
 {
     /// <summary>The person URIs of the people holding any of <paramref name="roles"/>, in a stable order (whom an escalation tells).</summary>
     public List<string> PeopleWith(params string[] roles) =>
         People.Where(p => p.Value.Overlaps(roles)).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+}
+
+/// <summary>How distribution points are read (<c>Node:Certificates:CrlFetchTimeoutSeconds</c>, <c>CrlMaxBytes</c>): each
+/// fetch is bounded in time and size, so one slow or hostile distribution point costs only its own CA's CRL.</summary>
+public sealed record CrlFetching(TimeSpan Timeout, long MaxBytes)
+{
+    public static readonly CrlFetching Default = new(TimeSpan.FromSeconds(10), 10 * 1024 * 1024);
 }
 
 /// <summary>One peer as this node pins it: its id, where to reach it, the only CA accepted for it, and the only log

@@ -41,7 +41,16 @@ public static class NodeSettingsLoader
         if (!IsIdentifier(schema)) throw Bad(db, "Schema", "must be a lower-case SQL identifier");
 
         var certs = node.GetSection("Certificates");
-        var anchor = LoadAnchor(certs, "Ca", "Crl", baseDir);
+        var crlMaxAge = TrustAnchor.DefaultCrlMaxAge;
+        if (certs["CrlMaxAge"] is { } age)
+        {
+            if (!TimeSpan.TryParse(age, CultureInfo.InvariantCulture, out crlMaxAge) || crlMaxAge < TimeSpan.FromMinutes(1) || crlMaxAge > TimeSpan.FromDays(366))
+                throw Bad(certs, "CrlMaxAge", "must be a duration (d.hh:mm:ss) from 1 minute to 366 days");
+        }
+        var fetching = new CrlFetching(
+            TimeSpan.FromSeconds(WholeNumber(certs, "CrlFetchTimeoutSeconds", (long)CrlFetching.Default.Timeout.TotalSeconds, 1, 300, "seconds")),
+            WholeNumber(certs, "CrlMaxBytes", CrlFetching.Default.MaxBytes, 1024, 256L * 1024 * 1024, "bytes"));
+        var anchor = LoadAnchor(certs, "Ca", "Crl", baseDir, crlMaxAge);
         var tls = LoadPair(certs, "Tls", baseDir);
         var client = LoadPair(certs, "Client", baseDir);
         var signing = LoadPair(certs, "Signing", baseDir);
@@ -64,7 +73,7 @@ public static class NodeSettingsLoader
             // One origin is one log: two peers bound to it would each be able to submit checkpoints of the other's.
             if (peers.Values.FirstOrDefault(o => o.LogOrigin == logOrigin) is { } other)
                 throw Bad(p, "LogOrigin", $"'{logOrigin}' is already the log origin of peer {other.NodeId}");
-            peers[id] = new PeerSettings(id, baseUrl, LoadAnchor(p, "CaCert", "Crl", baseDir), logOrigin);
+            peers[id] = new PeerSettings(id, baseUrl, LoadAnchor(p, "CaCert", "Crl", baseDir, crlMaxAge), logOrigin);
         }
 
         var people = ImmutableDictionary.CreateBuilder<string, ImmutableHashSet<string>>(StringComparer.Ordinal);
@@ -116,7 +125,15 @@ public static class NodeSettingsLoader
 
         return new NodeSettings(nodeId, node["DisplayName"] ?? nodeId.Value, node["Jurisdiction"] ?? "", listen, fedPort, agencyPort, healthPort,
             publicUrl, cs, db["OwnerConnectionString"], schema, anchor, tls, client, signing, peers.ToImmutable(), people.ToImmutable(), interval, syncInterval,
-            archiveAfter);
+            archiveAfter, fetching);
+    }
+
+    private static long WholeNumber(IConfigurationSection s, string key, long fallback, long min, long max, string unit)
+    {
+        if (s[key] is not { } text) return fallback;
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw Bad(s, key, $"must be a whole number of {unit} from {min} to {max}");
     }
 
     private static NodeId ParseNodeId(IConfigurationSection s, string key) =>
@@ -132,7 +149,7 @@ public static class NodeSettingsLoader
         return port;
     }
 
-    private static TrustAnchor LoadAnchor(IConfigurationSection s, string caKey, string crlKey, string baseDir)
+    private static TrustAnchor LoadAnchor(IConfigurationSection s, string caKey, string crlKey, string baseDir, TimeSpan crlMaxAge)
     {
         System.Security.Cryptography.X509Certificates.X509Certificate2 ca;
         try
@@ -149,7 +166,7 @@ public static class NodeSettingsLoader
         if (s[crlKey] is { } crlValue && (crlValue.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || crlValue.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
         {
             if (!Uri.TryCreate(crlValue, UriKind.Absolute, out var url)) throw Bad(s, crlKey, "is not a valid URL");
-            return new TrustAnchor(ca, null, url); // fetched by CrlFetcher
+            return new TrustAnchor(ca, null, url) { CrlMaxAge = crlMaxAge }; // fetched by CrlFetcher
         }
         if (s[crlKey] is not null)
         {
@@ -163,7 +180,7 @@ public static class NodeSettingsLoader
                 throw Bad(s, crlKey, e.Message);
             }
         }
-        return new TrustAnchor(ca, crl);
+        return new TrustAnchor(ca, crl) { CrlMaxAge = crlMaxAge };
     }
 
     private static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadPair(IConfigurationSection s, string name, string baseDir)

@@ -13,7 +13,8 @@ namespace Federation.Node.Hosting;
 public sealed class NodeSettingsMonitor : IDisposable
 {
     private readonly IDisposable _subscription;
-    private readonly ConcurrentDictionary<(string Ca, Uri Url), RevocationList> _fetchedCrls = new();
+    // Per CA (thumbprint), whichever distribution point it came from: replay is judged per issuer.
+    private readonly ConcurrentDictionary<string, RevocationList> _fetchedCrls = new();
     private readonly Lock _swap = new();
     private volatile NodeSettings _current;
 
@@ -41,17 +42,27 @@ public sealed class NodeSettingsMonitor : IDisposable
     public IEnumerable<TrustAnchor> AnchorsWithCrlUrl() =>
         new[] { _current.OwnAnchor }.Concat(_current.Peers.Values.Select(p => p.Anchor)).Where(a => a.CrlUrl is not null);
 
-    /// <summary>Installs a CRL fetched (and verified against its CA) from <paramref name="url"/>.</summary>
-    public void ApplyFetchedCrl(TrustAnchor anchor, Uri url, RevocationList crl)
+    /// <summary>The fetched CRL installed for <paramref name="anchor"/>'s CA, if any.</summary>
+    public RevocationList? HeldCrl(TrustAnchor anchor) => _fetchedCrls.GetValueOrDefault(anchor.Thumbprint);
+
+    /// <summary>Installs a CRL fetched (and verified against its CA) when it is newer than the one held; returns how it
+    /// compared (<see cref="CrlOrder.Newer"/>: installed). Compare and install under one lock, so two fetches of one CA
+    /// cannot install an older list after a newer one.</summary>
+    public CrlOrder OfferCrl(TrustAnchor anchor, RevocationList crl)
     {
-        _fetchedCrls[(anchor.Thumbprint, url)] = crl;
-        lock (_swap) _current = WithFetchedCrls(_current);
+        lock (_swap)
+        {
+            if (_fetchedCrls.TryGetValue(anchor.Thumbprint, out var held) && crl.CompareTo(held) is var order and not CrlOrder.Newer) return order;
+            _fetchedCrls[anchor.Thumbprint] = crl;
+            _current = WithFetchedCrls(_current);
+            return CrlOrder.Newer;
+        }
     }
 
     private NodeSettings WithFetchedCrls(NodeSettings s)
     {
         TrustAnchor Apply(TrustAnchor a) =>
-            a.CrlUrl is { } url && _fetchedCrls.TryGetValue((a.Thumbprint, url), out var crl) ? a with { Crl = crl } : a;
+            a.CrlUrl is not null && _fetchedCrls.TryGetValue(a.Thumbprint, out var crl) ? a with { Crl = crl } : a;
         return s with
         {
             OwnAnchor = Apply(s.OwnAnchor),

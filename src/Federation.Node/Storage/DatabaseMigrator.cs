@@ -41,7 +41,7 @@ public static class DatabaseMigrator
             """;
         await using (var cmd = new NpgsqlCommand(sql, conn)) await cmd.ExecuteNonQueryAsync(ct);
         await using (var cmd = new NpgsqlCommand(NodeTables.Ddl(schema), conn)) await cmd.ExecuteNonQueryAsync(ct);
-        await using (var cmd = new NpgsqlCommand(MatchingTables.Ddl(schema) + FeedbackTables.Ddl(schema) + Console.DataProtectionKeyRing.Ddl(schema), conn)) await cmd.ExecuteNonQueryAsync(ct);
+        await using (var cmd = new NpgsqlCommand(MatchingTables.Ddl(schema) + FeedbackTables.Ddl(schema) + Console.DataProtectionKeyRing.Ddl(schema) + Security.CrlStore.Ddl(schema), conn)) await cmd.ExecuteNonQueryAsync(ct);
 
         if (app is not null && app != owner)
         {

@@ -129,4 +129,28 @@ public sealed class PinnedChainTests : IDisposable
         Assert.Equal(RejectionReasons.CrlStale, check.Reason);
         Assert.True(PinnedChain.Check(leaf, anchor, Some.Now.AddDays(-2), PinnedChain.ClientAuth).Accepted);
     }
+
+    [Fact]
+    public void A_crl_without_next_update_goes_stale_after_the_configured_max_age()
+    {
+        using var leaf = _ca.Issue(CertificateProfile.NodeClient, Some.Kr.ToUri(), Some.Now.AddDays(-30), Some.Now.AddDays(30));
+        var crl = RevocationList.Load(_ca.CrlWithoutNextUpdate([], Some.Now), _ca.Certificate);
+        var anchor = new TrustAnchor(_ca.Certificate, crl) { CrlMaxAge = TimeSpan.FromDays(2) };
+
+        Assert.Null(crl.NextUpdate);
+        Assert.True(PinnedChain.Check(leaf, anchor, Some.Now.AddDays(2), PinnedChain.ClientAuth).Accepted);
+        var check = PinnedChain.Check(leaf, anchor, Some.Now.AddDays(2).AddSeconds(1), PinnedChain.ClientAuth);
+        Assert.Equal(RejectionReasons.CrlStale, check.Reason);
+        Assert.Contains("names no nextUpdate", check.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_crl_without_next_update_goes_stale_after_seven_days_by_default()
+    {
+        using var leaf = _ca.Issue(CertificateProfile.NodeClient, Some.Kr.ToUri(), Some.Now.AddDays(-30), Some.Now.AddDays(30));
+        var anchor = new TrustAnchor(_ca.Certificate, RevocationList.Load(_ca.CrlWithoutNextUpdate([], Some.Now), _ca.Certificate));
+
+        Assert.True(PinnedChain.Check(leaf, anchor, Some.Now.AddDays(7), PinnedChain.ClientAuth).Accepted);
+        Assert.Equal(RejectionReasons.CrlStale, PinnedChain.Check(leaf, anchor, Some.Now.AddDays(7).AddMinutes(1), PinnedChain.ClientAuth).Reason);
+    }
 }

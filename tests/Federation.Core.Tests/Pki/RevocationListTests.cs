@@ -104,4 +104,38 @@ public sealed class RevocationListTests : IDisposable
 
         Assert.Contains("not valid DER", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Reads_the_crl_number_and_orders_by_it()
+    {
+        var four = RevocationList.Load(_ca.Crl(4, Some.Now), _ca.Certificate);
+        var five = RevocationList.Load(_ca.Crl(5, Some.Now.AddHours(-2)), _ca.Certificate);
+
+        Assert.Equal(4, four.Number);
+        Assert.Equal(CrlOrder.Newer, five.CompareTo(four)); // the number decides, not thisUpdate
+        Assert.Equal(CrlOrder.NotNewer, four.CompareTo(five));
+        Assert.Equal(CrlOrder.Same, four.CompareTo(RevocationList.Load(_ca.Crl(4, Some.Now), _ca.Certificate)));
+        Assert.Equal(CrlOrder.NotNewer, four.CompareTo(RevocationList.Load(_ca.Crl(4, Some.Now.AddHours(-1)), _ca.Certificate)));
+    }
+
+    [Fact]
+    public void Without_a_crl_number_orders_by_this_update()
+    {
+        var older = RevocationList.Load(_ca.CrlWithoutNextUpdate([], Some.Now.AddHours(-1)), _ca.Certificate);
+        var newer = RevocationList.Load(_ca.CrlWithoutNextUpdate([], Some.Now), _ca.Certificate);
+
+        Assert.Null(newer.Number);
+        Assert.Equal(CrlOrder.Newer, newer.CompareTo(older));
+        Assert.Equal(CrlOrder.NotNewer, older.CompareTo(newer));
+    }
+
+    [Fact]
+    public void Loads_a_hand_encoded_crl_with_its_number_and_serials()
+    {
+        using var revoked = _ca.Issue(CertificateProfile.NodeClient, Some.Kr);
+        var crl = RevocationList.Load(_ca.CrlWithoutNextUpdate([revoked], Some.Now, 9), _ca.Certificate);
+
+        Assert.Equal(9, crl.Number);
+        Assert.True(crl.IsRevoked(revoked));
+    }
 }

@@ -1,3 +1,6 @@
+using System.Formats.Asn1;
+using System.Numerics;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Federation.Core.Identity;
 using Federation.Core.Pki;
@@ -27,6 +30,52 @@ internal sealed class TestCa : IDisposable
 
     public byte[] Crl(IEnumerable<X509Certificate2> revoked, DateTimeOffset? thisUpdate = null, DateTimeOffset? nextUpdate = null) =>
         Issuer.BuildCrl(revoked, 1, thisUpdate ?? Some.Now.AddHours(-1), nextUpdate ?? Some.Now.AddDays(7));
+
+    public byte[] Crl(BigInteger number, DateTimeOffset thisUpdate) =>
+        Issuer.BuildCrl([], number, thisUpdate, thisUpdate.AddDays(7));
+
+    /// <summary>A v2 CRL with no nextUpdate (RFC 5280 §5.1.2.5 lets a CA omit it); the platform's builder always
+    /// writes one, so this one is encoded by hand and signed with the CA key.</summary>
+    public byte[] CrlWithoutNextUpdate(IEnumerable<X509Certificate2> revoked, DateTimeOffset thisUpdate, BigInteger? number = null)
+    {
+        var tbs = new AsnWriter(AsnEncodingRules.DER);
+        using (tbs.PushSequence())
+        {
+            tbs.WriteInteger(1); // v2
+            using (tbs.PushSequence()) tbs.WriteObjectIdentifier("1.2.840.10045.4.3.2");
+            tbs.WriteEncodedValue(Certificate.SubjectName.RawData);
+            tbs.WriteUtcTime(thisUpdate);
+            var serials = revoked.Select(c => c.SerialNumberBytes.ToArray()).ToList();
+            if (serials.Count > 0)
+                using (tbs.PushSequence())
+                    foreach (var serial in serials)
+                        using (tbs.PushSequence())
+                        {
+                            tbs.WriteIntegerUnsigned(serial);
+                            tbs.WriteUtcTime(thisUpdate);
+                        }
+            if (number is { } n)
+                using (tbs.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0)))
+                using (tbs.PushSequence())
+                using (tbs.PushSequence())
+                {
+                    tbs.WriteObjectIdentifier("2.5.29.20");
+                    var value = new AsnWriter(AsnEncodingRules.DER);
+                    value.WriteInteger(n);
+                    tbs.WriteOctetString(value.Encode());
+                }
+        }
+        var tbsBytes = tbs.Encode();
+        using var key = Certificate.GetECDsaPrivateKey()!;
+        var crl = new AsnWriter(AsnEncodingRules.DER);
+        using (crl.PushSequence())
+        {
+            crl.WriteEncodedValue(tbsBytes);
+            using (crl.PushSequence()) crl.WriteObjectIdentifier("1.2.840.10045.4.3.2");
+            crl.WriteBitString(key.SignData(tbsBytes, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+        }
+        return crl.Encode();
+    }
 
     public TrustAnchor Anchor(byte[]? crl = null) =>
         new(Certificate, crl is null ? null : RevocationList.Load(crl, Certificate));
