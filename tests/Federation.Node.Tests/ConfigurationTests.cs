@@ -26,6 +26,9 @@ public sealed class ConfigurationTests
         { "Node:Peers:0:CaCert", c => c["Node"]!["Peers"]![0]!["CaCert"] = "certs-dev/fr-ofmin/node-tls.crt" },
         { "Node:People:0:Roles", c => c["Node"]!["People"]![0]!["Roles"] = new JsonArray("admin") },
         { "Node:Requests:ArchiveAfterDays", c => c["Node"]!["Requests"] = new JsonObject { ["ArchiveAfterDays"] = 0 } },
+        { "Node:Sync:IdleReadSeconds", c => c["Node"]!["Sync"] = new JsonObject { ["IdleReadSeconds"] = 0 } },
+        { "Node:Sync:PullTimeoutSeconds", c => c["Node"]!["Sync"] = new JsonObject { ["IdleReadSeconds"] = 60, ["PullTimeoutSeconds"] = 30 } },
+        { "Node:Limits:MaxConnectionsPerAddress", c => c["Node"]!["Limits"] = new JsonObject { ["MaxConnectionsPerPort"] = 10, ["MaxConnectionsPerAddress"] = 20 } },
     };
 
     [Theory]
