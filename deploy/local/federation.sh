@@ -186,6 +186,9 @@ up() {
   ensure_postgres
   ensure_databases
   mkdir -p "$RUN"
+  # git keeps no 0600: a fresh clone has the dev keys world-readable. Development allows that, but the keys are
+  # restricted anyway so that the same habits hold as in production (which refuses such a key, naming the file).
+  chmod 600 "$ROOT"/certs-dev/*/*.key
   say "building the node (Release)..."
   dotnet build "$ROOT/src/Federation.Node/Federation.Node.csproj" -c Release -nologo -v quiet >"$RUN/build.log" 2>&1 || { cat "$RUN/build.log"; die "build failed"; }
   local started

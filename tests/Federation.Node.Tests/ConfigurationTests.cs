@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Federation.Core.Pki;
 using Federation.Node.Hosting;
 using Federation.Node.Tests.Support;
 
@@ -29,6 +30,9 @@ public sealed class ConfigurationTests
         { "Node:Sync:IdleReadSeconds", c => c["Node"]!["Sync"] = new JsonObject { ["IdleReadSeconds"] = 0 } },
         { "Node:Sync:PullTimeoutSeconds", c => c["Node"]!["Sync"] = new JsonObject { ["IdleReadSeconds"] = 60, ["PullTimeoutSeconds"] = 30 } },
         { "Node:Limits:MaxConnectionsPerAddress", c => c["Node"]!["Limits"] = new JsonObject { ["MaxConnectionsPerPort"] = 10, ["MaxConnectionsPerAddress"] = 20 } },
+        { "Node:Certificates:DataProtectionKey", c => c["Node"]!["Certificates"]!["DataProtectionKey"] = "certs-dev/kr-knpa/log.key" },
+        { "Node:Certificates:CrlMaxAge", c => c["Node"]!["Certificates"]!["CrlMaxAge"] = "forever" },
+        { "Node:Certificates:CrlMaxBytes", c => c["Node"]!["Certificates"]!["CrlMaxBytes"] = 10 },
     };
 
     [Theory]
@@ -48,6 +52,79 @@ public sealed class ConfigurationTests
         Assert.Equal(2, exit);
         Assert.Contains("Node:Certificates:Ca = ", stderr, StringComparison.Ordinal);
         Assert.Contains("refused outside the Development environment", stderr, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string> DevKeysUnderOtherNames => new()
+    {
+        { "LogKey", "log.key" },
+        { "WitnessKey", "witness.key" },
+        { "TlsKey", "node-tls.key" },
+        { "DataProtectionKey", "data-protection.key" },
+    };
+
+    /// <summary>A certs-dev key is known by its public key, not its path: copied under another name next to a
+    /// production CA and certificates, it is still refused, and the message names the file.</summary>
+    [Theory]
+    [MemberData(nameof(DevKeysUnderOtherNames))]
+    public async Task A_certs_dev_key_copied_elsewhere_is_refused_outside_development_naming_the_file(string setting, string devFile)
+    {
+        using var keys = new ProductionKeys("kr-knpa");
+        var copy = keys.Path("renamed-" + devFile);
+        KeyFiles.WriteSecret(copy, File.ReadAllText(Repo.CertsDev("kr-knpa", devFile)));
+        var (exit, stderr) = await RunNode(c =>
+        {
+            keys.Use(c);
+            c["Node"]!["Certificates"]![setting] = copy;
+            if (setting == "TlsKey") c["Node"]!["Certificates"]!["TlsCert"] = Repo.CertsDev("kr-knpa", "node-tls.crt");
+        }, "Production");
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith($"federation-node: configuration error: Node:Certificates:{setting} = ", stderr, StringComparison.Ordinal);
+        Assert.Contains($"{copy} is a certs-dev key", stderr, StringComparison.Ordinal);
+        Assert.Contains("refused outside the Development environment", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_certs_dev_log_key_in_place_is_refused_outside_development_naming_the_file()
+    {
+        using var keys = new ProductionKeys("kr-knpa");
+        var (exit, stderr) = await RunNode(c =>
+        {
+            keys.Use(c);
+            c["Node"]!["Certificates"]!["LogKey"] = "certs-dev/kr-knpa/log.key";
+        }, "Production");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Node:Certificates:LogKey = 'certs-dev/kr-knpa/log.key'", stderr, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(Repo.Root, "certs-dev/kr-knpa/log.key") + " is a certs-dev key", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("TlsKey", UnixFileMode.OtherRead)]
+    [InlineData("SigningKey", UnixFileMode.GroupRead)]
+    [InlineData("WitnessKey", UnixFileMode.OtherRead)]
+    [InlineData("DataProtectionKey", UnixFileMode.GroupRead)]
+    public async Task A_private_key_file_readable_by_others_is_refused_outside_development_naming_the_file(string setting, UnixFileMode extra)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var keys = new ProductionKeys("kr-knpa");
+        var file = keys.FileOf(setting);
+        File.SetUnixFileMode(file, KeyFiles.OwnerOnly | extra);
+
+        var (exit, stderr) = await RunNode(keys.Use, "Production");
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith($"federation-node: configuration error: Node:Certificates:{setting} = ", stderr, StringComparison.Ordinal);
+        Assert.Contains($"the private key file {file} is readable by group or others", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Keys_of_the_nodes_own_pass_the_production_checks()
+    {
+        using var keys = new ProductionKeys("kr-knpa");
+        // The database is unreachable on purpose: getting that far means no key was refused.
+        var (_, stderr) = await RunNode(keys.Use, "Production");
+        Assert.DoesNotContain("configuration error", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

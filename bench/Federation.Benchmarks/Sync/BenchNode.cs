@@ -62,6 +62,7 @@ internal sealed class BenchNode(string nodeId, string admin) : IAsyncDisposable
                     ["SigningKey"] = $"certs-dev/{nodeId}/node-signing.key",
                     ["LogKey"] = $"certs-dev/{nodeId}/log.key",
                     ["WitnessKey"] = $"certs-dev/{nodeId}/witness.key",
+                    ["DataProtectionKey"] = $"certs-dev/{nodeId}/data-protection.key",
                 },
                 ["Peers"] = new JsonArray([.. Peers.Select(p => (JsonNode)new JsonObject
                 {

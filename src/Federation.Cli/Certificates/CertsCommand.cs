@@ -15,6 +15,7 @@ public static class CertsCommand
         fedctl certs crl --ca <dir> --revoke <file.crt>[,<file.crt>...] --out <file.crl> [--days 7]
         fedctl certs log-key --name <origin> --out <file.key>         (checkpoint signing key; writes <file>.vkey too)
         fedctl certs witness-key --name <name> --out <file.key>       (cosignature/v1 key for witnessing peers)
+        fedctl certs data-protection-key --out <file.key>             (encrypts the node's Data Protection key ring)
         """;
 
     public static int Run(string[] args, TextWriter stdout, TimeProvider time)
@@ -56,8 +57,10 @@ public static class CertsCommand
                 return NoteKeyFiles.WriteLogKey(CliArgs.Parse(rest, ["name", "out"]), stdout);
             case "witness-key":
                 return NoteKeyFiles.WriteWitnessKey(CliArgs.Parse(rest, ["name", "out"]), stdout);
+            case "data-protection-key":
+                return NoteKeyFiles.WriteDataProtectionKey(CliArgs.Parse(rest, ["out"]), stdout);
             default:
-                throw new CliException($"unknown verb 'certs {args[0]}' (dev, ca, csr, issue, crl; run 'fedctl certs' for usage)", 2);
+                throw new CliException($"unknown verb 'certs {args[0]}' (dev, ca, csr, issue, crl, log-key, witness-key, data-protection-key; run 'fedctl certs' for usage)", 2);
         }
     }
 }

@@ -1,6 +1,7 @@
 using Federation.Cli.Hosting;
 using Federation.Core.Identity;
 using Federation.Core.Ledger;
+using Federation.Core.Pki;
 
 namespace Federation.Cli.Certificates;
 
@@ -19,11 +20,21 @@ internal static class NoteKeyFiles
     public static int WriteWitnessKey(CliArgs a, TextWriter stdout) =>
         Write(a.Required("out"), CosignatureV1Signer.GenerateKey(a.Required("name")), "witness", stdout);
 
-    /// <summary>certs-dev/&lt;node&gt;/log.key, log.vkey, witness.key, witness.vkey with the default names.</summary>
+    /// <summary>certs-dev/&lt;node&gt;/log.key, log.vkey, witness.key, witness.vkey with the default names, and data-protection.key.</summary>
     public static void WriteDevKeys(string dir, NodeId node)
     {
         Write(Path.Combine(dir, "log.key"), Ed25519NoteSigner.GenerateKey(LogNames.DefaultOrigin(node)));
         Write(Path.Combine(dir, "witness.key"), CosignatureV1Signer.GenerateKey(LogNames.DefaultWitnessName(node)));
+        KeyFiles.WriteSecret(Path.Combine(dir, "data-protection.key"), DataProtectionKey.Generate());
+    }
+
+    /// <summary><c>fedctl certs data-protection-key --out &lt;file&gt;</c>: the key that encrypts the node's Data Protection key ring.</summary>
+    public static int WriteDataProtectionKey(CliArgs a, TextWriter stdout)
+    {
+        var path = a.Required("out");
+        KeyFiles.WriteSecret(path, DataProtectionKey.Generate());
+        stdout.WriteLine($"wrote a Data Protection key to {path} (keep it secret; set Node:Certificates:DataProtectionKey to it)");
+        return 0;
     }
 
     public static string VerifierPath(string signerPath) =>
@@ -40,9 +51,7 @@ internal static class NoteKeyFiles
     private static void Write(string path, (string SignerKey, string VerifierKey) key)
     {
         if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir) Directory.CreateDirectory(dir);
-        File.WriteAllText(path, key.SignerKey + "\n");
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        KeyFiles.WriteSecret(path, key.SignerKey + "\n");
         File.WriteAllText(VerifierPath(path), key.VerifierKey + "\n");
     }
 }

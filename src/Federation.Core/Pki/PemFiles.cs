@@ -27,7 +27,7 @@ public static class PemFiles
 
     public static void WriteCertificate(string path, X509Certificate2 cert) => File.WriteAllText(path, cert.ExportCertificatePem() + "\n");
 
-    /// <summary>Writes the private key as unencrypted PKCS#8 PEM, readable by the owner only.</summary>
+    /// <summary>Writes the private key as unencrypted PKCS#8 PEM, readable by the owner only from the first byte.</summary>
     public static void WritePrivateKey(string path, X509Certificate2 cert)
     {
         using var key = cert.GetECDsaPrivateKey() ?? throw new InvalidOperationException($"{cert.Subject} has no ECDSA private key");
@@ -36,8 +36,6 @@ public static class PemFiles
 
     public static void WritePrivateKey(string path, AsymmetricAlgorithm key)
     {
-        File.WriteAllText(path, key.ExportPkcs8PrivateKeyPem() + "\n");
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        KeyFiles.WriteSecret(path, key.ExportPkcs8PrivateKeyPem() + "\n");
     }
 }

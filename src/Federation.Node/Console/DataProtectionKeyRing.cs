@@ -10,8 +10,8 @@ namespace Federation.Node.Console;
 /// <summary>
 /// The node's ASP.NET Data Protection key ring (antiforgery and consultation-visit tokens), kept in its own PostgreSQL
 /// schema rather than in the process user's home directory: tokens survive a restart and hold on every instance of
-/// the node behind a load balancer, and two nodes run by one user never share keys. The keys are not encrypted in the
-/// table: whoever reads the node's schema already holds everything these tokens protect.
+/// the node behind a load balancer, and two nodes run by one user never share keys. Each key is encrypted in the
+/// table with the node's own key (<see cref="KeyRingEncryptor"/>), so a copy of the database alone forges no token.
 /// </summary>
 public sealed class DataProtectionKeyRing(NpgsqlDataSource db, string schema) : IXmlRepository
 {
@@ -40,12 +40,17 @@ public sealed class DataProtectionKeyRing(NpgsqlDataSource db, string schema) : 
         cmd.ExecuteNonQuery();
     }
 
-    /// <summary>Data Protection for node <paramref name="nodeId"/>, its keys in <paramref name="schema"/>.</summary>
-    public static IServiceCollection AddNodeDataProtection(IServiceCollection services, string nodeId, string schema)
+    /// <summary>Data Protection for node <paramref name="nodeId"/>, its keys in <paramref name="schema"/>, encrypted with <paramref name="key"/>.</summary>
+    public static IServiceCollection AddNodeDataProtection(IServiceCollection services, string nodeId, string schema, Federation.Core.Pki.DataProtectionKey key)
     {
         services.AddDataProtection().SetApplicationName("federation-node/" + nodeId);
+        services.AddSingleton(key);
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
-            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DataProtectionKeyRing(sp.GetRequiredService<NpgsqlDataSource>(), schema)));
+            new ConfigureOptions<KeyManagementOptions>(o =>
+            {
+                o.XmlRepository = new DataProtectionKeyRing(sp.GetRequiredService<NpgsqlDataSource>(), schema);
+                o.XmlEncryptor = new KeyRingEncryptor(key);
+            }));
         return services;
     }
 }

@@ -77,7 +77,7 @@ public static class NodeApp
         services.AddLedger(ledger);
         services.AddAccessLog();
         services.AddNodeConsole();
-        Console.DataProtectionKeyRing.AddNodeDataProtection(services, settings.NodeId.Value, settings.Schema);
+        Console.DataProtectionKeyRing.AddNodeDataProtection(services, settings.NodeId.Value, settings.Schema, settings.DataProtectionKey);
         services.AddProblemDetails();
         services.AddNodeAuthentication(builder.Configuration);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();

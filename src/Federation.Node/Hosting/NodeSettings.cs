@@ -27,7 +27,8 @@ public sealed record NodeSettings(
     TimeSpan PeerRefreshInterval,
     TimeSpan PeerSyncInterval,
     TimeSpan ArchiveAfter,
-    CrlFetching CrlFetching)
+    CrlFetching CrlFetching,
+    DataProtectionKey DataProtectionKey)
 {
     /// <summary>The person URIs of the people holding any of <paramref name="roles"/>, in a stable order (whom an escalation tells).</summary>
     public List<string> PeopleWith(params string[] roles) =>

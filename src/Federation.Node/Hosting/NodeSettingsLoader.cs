@@ -57,6 +57,7 @@ public static class NodeSettingsLoader
         foreach (var (name, cert) in new[] { ("TlsCert", tls), ("ClientCert", client), ("SigningCert", signing) })
             if (NodeId.FromCertificate(cert) != nodeId)
                 throw Bad(certs, name, $"the certificate does not name {nodeId.ToUri()} in its URI SAN");
+        var dataProtectionKey = LoadDataProtectionKey(certs, baseDir);
 
         var peers = ImmutableDictionary.CreateBuilder<NodeId, PeerSettings>();
         var peerSections = node.GetSection("Peers").GetChildren().ToList();
@@ -115,18 +116,52 @@ public static class NodeSettingsLoader
 
         if (!environment.IsDevelopment())
         {
-            if (DevPki.IsDevelopmentCa(anchor.Ca))
+            if (DevPki.IsDevelopmentCa(anchor.Ca) || DevKeys.IsDevelopmentKey(anchor.Ca))
                 throw Bad(certs, "Ca", "is a certs-dev CA (public keys); refused outside the Development environment");
             foreach (var (p, section) in peers.Values.Zip(peerSections))
-                if (DevPki.IsDevelopmentCa(p.Anchor.Ca))
+                if (DevPki.IsDevelopmentCa(p.Anchor.Ca) || DevKeys.IsDevelopmentKey(p.Anchor.Ca))
                     throw Bad(section, "CaCert", "is a certs-dev CA (public keys); refused outside the Development environment");
+            foreach (var (name, cert) in new[] { ("Tls", tls), ("Client", client), ("Signing", signing) })
+            {
+                if (DevKeys.IsDevelopmentKey(cert))
+                    throw DevKey(certs, name + "Key", ExistingFile(certs, name + "Key", baseDir));
+                RefuseOpenKeyFile(certs, name + "Key", baseDir);
+            }
+            if (DevKeys.IsDevelopmentKey(dataProtectionKey.Fingerprint))
+                throw DevKey(certs, "DataProtectionKey", ExistingFile(certs, "DataProtectionKey", baseDir));
+            RefuseOpenKeyFile(certs, "DataProtectionKey", baseDir);
         }
         _ = time;
 
         return new NodeSettings(nodeId, node["DisplayName"] ?? nodeId.Value, node["Jurisdiction"] ?? "", listen, fedPort, agencyPort, healthPort,
             publicUrl, cs, db["OwnerConnectionString"], schema, anchor, tls, client, signing, peers.ToImmutable(), people.ToImmutable(), interval, syncInterval,
-            archiveAfter, fetching);
+            archiveAfter, fetching, dataProtectionKey);
     }
+
+    private static DataProtectionKey LoadDataProtectionKey(IConfigurationSection certs, string baseDir)
+    {
+        var path = ExistingFile(certs, "DataProtectionKey", baseDir, "create one with: fedctl certs data-protection-key --out <file>");
+        try
+        {
+            return DataProtectionKey.Parse(File.ReadAllText(path));
+        }
+        catch (FormatException e)
+        {
+            throw Bad(certs, "DataProtectionKey", e.Message);
+        }
+    }
+
+    /// <summary>Outside Development a private key file must be readable by its owner only: a key that others on the
+    /// machine could read is no longer this node's alone.</summary>
+    public static void RefuseOpenKeyFile(IConfigurationSection s, string key, string baseDir)
+    {
+        var path = ExistingFile(s, key, baseDir);
+        if (KeyFiles.OpenToOthers(path) != 0)
+            throw Bad(s, key, $"the private key file {path} is readable by group or others (mode {KeyFiles.Octal(path)}); chmod 600 it");
+    }
+
+    public static NodeConfigurationException DevKey(IConfigurationSection s, string key, string path) =>
+        Bad(s, key, $"{path} is a certs-dev key (public, committed to the repository); refused outside the Development environment");
 
     private static long WholeNumber(IConfigurationSection s, string key, long fallback, long min, long max, string unit)
     {
@@ -197,10 +232,10 @@ public static class NodeSettingsLoader
         }
     }
 
-    private static string ExistingFile(IConfigurationSection s, string key, string baseDir)
+    public static string ExistingFile(IConfigurationSection s, string key, string baseDir, string? howToCreate = null)
     {
         var v = s[key];
-        if (string.IsNullOrWhiteSpace(v)) throw Bad(s, key, "is required");
+        if (string.IsNullOrWhiteSpace(v)) throw Bad(s, key, howToCreate is null ? "is required" : $"is required ({howToCreate})");
         var path = Path.IsPathRooted(v) ? v : Path.Combine(baseDir, v);
         return File.Exists(path) ? path : throw Bad(s, key, $"file {path} does not exist");
     }

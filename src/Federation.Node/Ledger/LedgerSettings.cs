@@ -1,6 +1,7 @@
 using System.Globalization;
 using Federation.Core.Identity;
 using Federation.Core.Ledger;
+using Federation.Core.Pki;
 using Federation.Node.Hosting;
 
 namespace Federation.Node.Ledger;
@@ -39,6 +40,15 @@ public sealed class LedgerSettings : IDisposable
 
         var logKey = LoadKey(certs, "LogKey", baseDir, Ed25519NoteSigner.Parse);
         var witnessKey = LoadKey(certs, "WitnessKey", baseDir, CosignatureV1Signer.Parse);
+        if (!environment.IsDevelopment())
+        {
+            foreach (var (name, verifier) in new[] { ("LogKey", logKey.Verifier.ToString()), ("WitnessKey", witnessKey.Verifier.ToString()) })
+            {
+                if (DevKeys.IsDevelopmentKey(DevKeys.NoteKeyFingerprint(verifier)))
+                    throw NodeSettingsLoader.DevKey(certs, name, NodeSettingsLoader.ExistingFile(certs, name, baseDir));
+                NodeSettingsLoader.RefuseOpenKeyFile(certs, name, baseDir);
+            }
+        }
         if (ledger["Origin"] is { } origin)
         {
             if (origin != logKey.Name) throw Bad(ledger, "Origin", $"must equal the log key's name '{logKey.Name}' (tlog-checkpoint: the log key is named after the origin)");

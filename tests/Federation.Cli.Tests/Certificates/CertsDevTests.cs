@@ -9,6 +9,7 @@ public sealed class CertsDevTests : IDisposable
         new[] { "ca", "node-tls", "node-client", "node-signing", "officer", "supervisor", "operator", "auditor" }
             .SelectMany(n => new[] { n + ".crt", n + ".key" })
             .Concat(["log.key", "log.vkey", "witness.key", "witness.vkey"]) // Ed25519 transparency-log and witness keys (C2SP)
+            .Append("data-protection.key") // encrypts the node's Data Protection key ring
             .Order(StringComparer.Ordinal).ToArray();
 
     private readonly TempDirectory _dir = new();

@@ -106,6 +106,7 @@ public sealed class TestNode(string nodeId) : IAsyncDisposable
                 ["SigningKey"] = $"certs-dev/{NodeId}/node-signing.key",
                 ["LogKey"] = $"certs-dev/{NodeId}/log.key",
                 ["WitnessKey"] = $"certs-dev/{NodeId}/witness.key",
+                ["DataProtectionKey"] = $"certs-dev/{NodeId}/data-protection.key",
             },
             ["Peers"] = new JsonArray(Peers.Select(p => (JsonNode)new JsonObject
             {
