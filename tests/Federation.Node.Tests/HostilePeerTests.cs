@@ -20,6 +20,7 @@ namespace Federation.Node.Tests;
 /// the node's memory stays bounded, the pull ends within the configured bounds with the reason in the peer's health,
 /// and the node keeps answering.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class HostilePeerTests(HostilePeerFixture hostile) : IClassFixture<HostilePeerFixture>
 {
     /// <summary>Far above what a bounded read costs (a cap of 1 MiB, a page of 64 KiB), far below what the unbounded reads cost (GBs).</summary>
