@@ -7,8 +7,8 @@ namespace Federation.Core.Releases;
 /// <summary>
 /// Verifies a signed hash-list release from <c>origin</c>: the detached CMS signature (every check of
 /// <see cref="EnvelopeVerifier"/>, content type <see cref="FederationOids.HashListRelease"/>), the release's own
-/// structure, and the list rules against the last accepted state: same origin and list, not expired, not the same
-/// content again, version greater, previous digest = the last accepted release. The release is streamed once.
+/// structure, and the list rules against the last accepted state: same origin and list, not the same content again,
+/// version greater, previous digest = the last accepted release, and, last, not expired. The release is streamed once.
 /// </summary>
 /// <remarks>
 /// Duplicate detection here covers the last accepted release; a node also looks the <see cref="ContentDigest"/> up in
@@ -55,6 +55,8 @@ public sealed class ReleaseVerifier(TimeProvider time)
         var summary = new ReleaseSummary(header, reader.Added, reader.Withdrawn, envelope.ContentDigest, envelope.ContentLength);
         if (CheckRules(summary, origin, lastAccepted) is { } refusal)
         {
+            if (refusal.Reason == ReleaseRejections.Expired)
+                return refusal with { Release = summary, Signer = envelope.Signer, SigningTime = envelope.SigningTime };
             envelope.Signer?.Dispose();
             return refusal with { Release = summary };
         }
@@ -72,10 +74,12 @@ public sealed class ReleaseVerifier(TimeProvider time)
         var h = release.Header;
         if (h.Origin != origin)
             return new ReleaseCheck(ReleaseRejections.OriginMismatch, $"the release names origin {h.Origin}, but it was expected from {origin}");
-        var now = time.GetUtcNow();
-        // Freshness comes from the signed expiry, never from the signing-time attribute (threats B5, C3).
-        if (now > h.Expires)
-            return new ReleaseCheck(ReleaseRejections.Expired, $"{h.Origin}/{h.List} version {h.Version} expired at {h.Expires:O}");
+        return ChainRules(release, last) ?? Freshness(h);
+    }
+
+    private static ReleaseCheck? ChainRules(ReleaseSummary release, ReleaseChainState? last)
+    {
+        var h = release.Header;
         if (last is null) return null;
         if (last.List != h.List || last.Origin != h.Origin)
             return new ReleaseCheck(ReleaseRejections.ListMismatch, $"the release is of {h.Origin}/{h.List}, the last accepted state of {last.Origin}/{last.List}");
@@ -89,4 +93,12 @@ public sealed class ReleaseVerifier(TimeProvider time)
                 $"version {h.Version} follows {(h.Previous is { } p ? p.Hex : "nothing")}, but the accepted version {last.Version} is {last.Digest}");
         return null;
     }
+
+    /// <summary>Checked after every other rule, so a release refused as expired is known to be the chain's next
+    /// (see <see cref="ReleaseCheck.ExpiredOnly"/>).</summary>
+    private ReleaseCheck? Freshness(ReleaseHeader h) =>
+        // Freshness comes from the signed expiry, never from the signing-time attribute (threats B5, C3).
+        time.GetUtcNow() > h.Expires
+            ? new ReleaseCheck(ReleaseRejections.Expired, $"{h.Origin}/{h.List} version {h.Version} expired at {h.Expires:O}")
+            : null;
 }

@@ -21,9 +21,10 @@ namespace Federation.Node.Hosting;
 /// <summary>Builds the node: settings checked first, then services, listeners and routes.</summary>
 public static class NodeApp
 {
-    /// <summary>Builds the node; <paramref name="configure"/> lets tests add configuration sources or logging.</summary>
+    /// <summary>Builds the node; <paramref name="configure"/> lets tests add configuration sources or logging, and
+    /// <paramref name="clock"/> set the node's clock (the system's by default).</summary>
     /// <exception cref="NodeConfigurationException">A configuration value is invalid; the message names the key.</exception>
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, TimeProvider? clock = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
         // --config <file.json>: the node's own settings file, reloaded on change (peers, people); environment
@@ -35,7 +36,7 @@ public static class NodeApp
             builder.Configuration.AddCommandLine(args);
         }
         configure?.Invoke(builder);
-        var time = TimeProvider.System;
+        var time = clock ?? TimeProvider.System;
         var settings = NodeSettingsLoader.Load(builder.Configuration, builder.Environment, time);
         var ledger = LedgerSettings.Load(builder.Configuration, builder.Environment, settings.NodeId);
         var jobsEnabled = builder.Configuration.GetValue("Node:Jobs:Enabled", true);

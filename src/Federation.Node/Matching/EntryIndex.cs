@@ -25,6 +25,8 @@ public sealed class EntryIndex(MatchingOptions options, NodeSettingsMonitor sett
 
     private readonly MatchIndex<IndexedEntry> _index = NewIndex(options);
     private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal); // under _update
+    // Written under _update, read by queries: each list's expiry as of the release the index reflects.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _expires = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _update = new(1, 1);
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -39,6 +41,11 @@ public sealed class EntryIndex(MatchingOptions options, NodeSettingsMonitor sett
     public Counts Count => new(_index.Sha256Count, _index.Md5Count, _index.PdqCount);
 
     public int PdqThreshold(string listKey) => _index.GetPdqThreshold(listKey);
+
+    /// <summary>When the release of <paramref name="listKey"/> that the index reflects expires (null: no release yet).
+    /// Entries stay indexed past it, because the next release's changes are relative to them; the match service holds
+    /// each hit to it at the time of the query, so a list stops matching at its expiry without any update.</summary>
+    public DateTimeOffset? ExpiresAt(string listKey) => _expires.TryGetValue(listKey, out var at) ? at : null;
 
     /// <summary>The list versions the index reflects, keyed <c>&lt;origin&gt;/&lt;list-id&gt;</c>.</summary>
     public async Task<IReadOnlyDictionary<string, long>> VersionsAsync(CancellationToken ct)
@@ -87,6 +94,7 @@ public sealed class EntryIndex(MatchingOptions options, NodeSettingsMonitor sett
                     if (batch.Count == BatchSize) Flush(batch);
                 }
                 _versions[list.Id] = list.Version;
+                if (list.Expires is { } expires) _expires[list.Id] = expires;
             }
             Flush(batch);
             await tx.CommitAsync(ct);
@@ -123,19 +131,20 @@ public sealed class EntryIndex(MatchingOptions options, NodeSettingsMonitor sett
                 var events = await query.Events.FetchStreamAsync(HashList.Stream(list.Origin, list.ListId), token: ct);
                 var releases = events.Select(e => e.Data switch
                     {
-                        ReleasePublished p => (p.Version, p.ContentSha256),
-                        ReleaseReceived r => (r.Version, r.ContentSha256),
-                        _ => (Version: 0L, ContentSha256: ""),
+                        ReleasePublished p => (p.Version, p.ContentSha256, p.Expires),
+                        ReleaseReceived r => (r.Version, r.ContentSha256, r.Expires),
+                        _ => (Version: 0L, ContentSha256: "", Expires: default(DateTimeOffset)),
                     })
                     .Where(r => r.Version > applied && r.Version <= list.Version)
                     .OrderBy(r => r.Version)
                     .ToList();
-                foreach (var (version, sha256) in releases)
+                foreach (var (version, sha256, expires) in releases)
                 {
                     if (version != applied + 1)
                         throw new InvalidOperationException($"list {list.Id} has no release event for version {applied + 1}; the index stays at {applied}");
                     var (added, withdrawn) = await ApplyReleaseAsync(list.Id, sha256, ct);
                     _versions[list.Id] = applied = version;
+                    _expires[list.Id] = expires;
                     log.LogInformation("Match index: {List} v{Version} applied (+{Added} −{Withdrawn})", list.Id, version, added, withdrawn);
                 }
             }

@@ -12,9 +12,11 @@ namespace Federation.Node.Matching;
 /// Looks media up in every list the node holds, for the agency API and in-process callers (the web console): checks
 /// who asks and why, records the consultation with the hashes queried (never the media) before anything is looked
 /// up, matches each input in the <see cref="EntryIndex"/>, and reads each hit's labels, release and feedback from
-/// PostgreSQL, so a hit shows the committed state (an entry withdrawn meanwhile drops out).
+/// PostgreSQL, so a hit shows the committed state (an entry withdrawn meanwhile drops out). A hit in a list whose last
+/// release has expired by the time of the query is no hit: the answer names the list and its expiry instead.
 /// </summary>
-public sealed class MatchService(EntryIndex index, UploadHasher hasher, AccessLog accessLog, MatchingOptions options, NpgsqlDataSource db, NodeSettingsMonitor settings)
+public sealed class MatchService(EntryIndex index, UploadHasher hasher, AccessLog accessLog, MatchingOptions options, NpgsqlDataSource db, NodeSettingsMonitor settings,
+    TimeProvider time)
 {
     /// <summary>Who may match: the officers who investigate, and the supervisors who review their work.</summary>
     public static readonly string[] Roles = [Hosting.Roles.Officer, Hosting.Roles.Supervisor];
@@ -46,7 +48,25 @@ public sealed class MatchService(EntryIndex index, UploadHasher hasher, AccessLo
         if (!index.IsLoaded) throw new MatchRefused(503, "match-index-loading", "the match index is still loading; try again shortly");
         await accessLog.RecordAsync(who, via.Method, via.Resource, justification.Trim(), [.. inputs.SelectMany(i => i.Queried())], ct);
 
-        var found = inputs.Select(i => index.Match(i.Signals).Select(hit => (Hit: hit, Key: EntryKey.Of(hit, i))).ToList()).ToList();
+        // Expiry is held to the query's time, not to when a release arrived, so an expired list stops matching on time.
+        // Each hit's expiry is read once, so a release applied meanwhile cannot put it on both sides.
+        var now = time.GetUtcNow();
+        var found = new List<List<(MatchHit<IndexedEntry> Hit, EntryKey Key)>>(inputs.Count);
+        var expired = new List<List<MatchAnswer.NotMatched>>(inputs.Count);
+        foreach (var input in inputs)
+        {
+            var live = new List<(MatchHit<IndexedEntry>, EntryKey)>();
+            var late = new Dictionary<string, (DateTimeOffset At, int Hits)>(StringComparer.Ordinal);
+            foreach (var hit in index.Match(input.Signals))
+            {
+                if (index.ExpiresAt(hit.ListId) is { } at && now > at)
+                    late[hit.ListId] = (at, late.GetValueOrDefault(hit.ListId).Hits + 1);
+                else
+                    live.Add((hit, EntryKey.Of(hit, input)));
+            }
+            found.Add(live);
+            expired.Add([.. late.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => ExpiredList(l.Key, l.Value.At, l.Value.Hits))]);
+        }
         var keys = found.SelectMany(hits => hits.Select(h => h.Key)).Distinct().ToList();
         var details = await ReadDetailsAsync(keys, ct);
         var answers = new List<MatchAnswer.Input>(inputs.Count);
@@ -61,9 +81,15 @@ public sealed class MatchService(EntryIndex index, UploadHasher hasher, AccessLo
                     key.Origin, key.ListId, d.ReleaseVersion, d.Classification, d.LegalBasis, d.Tags, d.Feedback));
             }
             answers.Add(new MatchAnswer.Input(input.Name, input.Size, input.Sha256?.ToString(), input.Md5?.ToString(), input.Pdq?.Hash.ToString(),
-                input.Pdq?.Quality, input.PdqNote, hits));
+                input.Pdq?.Quality, input.PdqNote, hits, expired[i]));
         }
         return new MatchAnswer(answers);
+    }
+
+    private static MatchAnswer.NotMatched ExpiredList(string listKey, DateTimeOffset expires, int hits)
+    {
+        var slash = listKey.IndexOf('/', StringComparison.Ordinal);
+        return new MatchAnswer.NotMatched(listKey[..slash], listKey[(slash + 1)..], MatchAnswer.ListExpired, expires, hits);
     }
 
     private void CheckCaller(Consultant who, string justification, int inputs)

@@ -26,10 +26,12 @@ public sealed record PeerSyncState(
     public bool Healthy(int unhealthyAfter) => ConsecutiveFailures < unhealthyAfter;
 }
 
-/// <summary>A peer's release was pulled, verified against the peer's pinned CA and the list's chain, and applied.</summary>
+/// <summary>A peer's release was pulled, verified against the peer's pinned CA and the list's chain, and applied.
+/// <paramref name="ExpiredOnArrival"/>: it had expired before it arrived; it is applied so that the list's chain and
+/// entries stay whole for the next release, but the list does not match until a release that has not expired.</summary>
 public sealed record ReleaseReceived(
     string Origin, string ListId, long Version, string ContentSha256, string SignatureSha256, long Added, long Withdrawn,
-    DateTimeOffset Expires, long FeedPosition, string SignerSubject, DateTimeOffset At) : IEnvelopeEvent
+    DateTimeOffset Expires, long FeedPosition, string SignerSubject, DateTimeOffset At, bool ExpiredOnArrival = false) : IEnvelopeEvent
 {
     ReadOnlyMemory<byte> IEnvelopeEvent.SignedContentSha256 => Convert.FromHexString(ContentSha256);
     string IEnvelopeEvent.EnvelopeBlobSha256 => SignatureSha256;

@@ -9,8 +9,11 @@ namespace Federation.Node.Sync;
 /// Items of kind "release": a peer's hash-list release with its detached signature. Verified with the strict rules of
 /// <see cref="ReleaseVerifier"/> (signer = origin = the sending peer, its pinned CA, the list's chain, expiry), and only
 /// if this node is in the release's signed audience; then its blobs, active entries, list state and event are stored.
+/// A release that holds in every respect but has expired (a slow or paused pull) is stored all the same and recorded as
+/// expired on arrival: the next release's changes are relative to it, so refusing it would break the list's chain for
+/// good, and the list's expiry in the past keeps its entries from matching (<see cref="Matching.MatchService"/>).
 /// </summary>
-public sealed class ReleaseItemHandler(TimeProvider time) : IItemHandler
+public sealed class ReleaseItemHandler(TimeProvider time, ILogger<ReleaseItemHandler> log) : IItemHandler
 {
     public const string ItemKind = "release";
 
@@ -40,7 +43,7 @@ public sealed class ReleaseItemHandler(TimeProvider time) : IItemHandler
             : null;
         var peer = reception.Peer;
         var check = await new ReleaseVerifier(time).VerifyAsync(new MemoryStream(item.Content, writable: false), item.Signature, peer.Anchor, peer.NodeId, chain, ct);
-        if (!check.Accepted) return new(check.Reason!, check.Detail);
+        if (!check.Accepted && !check.ExpiredOnly) return new(check.Reason!, check.Detail);
         using var signer = check.Signer;
 
         var summary = check.Release!;
@@ -54,7 +57,11 @@ public sealed class ReleaseItemHandler(TimeProvider time) : IItemHandler
         list ??= new HashList(key, h.Origin.Value, h.List.Value, h.List.Value, h.Audience.ToString(), h.Tlp.Name, 0, null, null, 0, now, null);
         session.Store(list with { Version = h.Version.Value, LastDigest = summary.Digest.Hex, Expires = h.Expires, ActiveEntries = active, Audience = h.Audience.ToString(), Tlp = h.Tlp.Name, Updated = now });
         session.Events.Append(HashList.Stream(h.Origin.Value, h.List.Value), new ReleaseReceived(h.Origin.Value, h.List.Value, h.Version.Value,
-            summary.Digest.Hex, item.Entry.SignatureSha256!, summary.Added, summary.Withdrawn, h.Expires, item.Entry.Position, signer?.Subject ?? "", now));
+            summary.Digest.Hex, item.Entry.SignatureSha256!, summary.Added, summary.Withdrawn, h.Expires, item.Entry.Position, signer?.Subject ?? "", now,
+            ExpiredOnArrival: check.ExpiredOnly));
+        if (check.ExpiredOnly)
+            log.LogWarning("Release {Origin}/{List} v{Version} had expired at {Expires:O} when it arrived: recorded to keep the chain; the list does not match until a later release",
+                h.Origin, h.List, h.Version, h.Expires);
         return null;
     }
 }

@@ -54,6 +54,34 @@ public class ReleaseRuleRefusalTests
     }
 
     [Fact]
+    public async Task An_expired_release_that_continues_the_chain_is_refused_as_expired_only()
+    {
+        var (v1, s1) = await Signing.DevRelease();
+        var accepted = await Signing.Verify(v1, s1);
+        var (v2, s2) = await Signing.DevRelease(SomeReleases.Header(version: 2, previous: ContentDigest.Of(v1), lifetime: TimeSpan.FromDays(7)));
+
+        var check = await Signing.Verify(v2, s2, last: ReleaseChainState.Of(accepted.Release!), now: TestPki.DevNow.AddDays(8));
+
+        Assert.Equal(ReleaseRejections.Expired, check.Reason);
+        Assert.True(check.ExpiredOnly);
+        Assert.Equal(2, check.Release!.Header.Version.Value);
+        Assert.NotNull(check.Signer);
+    }
+
+    [Fact]
+    public async Task An_expired_release_that_breaks_the_chain_is_refused_for_the_chain()
+    {
+        var (v1, s1) = await Signing.DevRelease();
+        var accepted = await Signing.Verify(v1, s1);
+        var (v2, s2) = await Signing.DevRelease(SomeReleases.Header(version: 2, previous: ContentDigest.Of("another v1"u8), lifetime: TimeSpan.FromDays(7)));
+
+        var check = await Signing.Verify(v2, s2, last: ReleaseChainState.Of(accepted.Release!), now: TestPki.DevNow.AddDays(8));
+
+        Assert.Equal(ReleaseRejections.PreviousDigestMismatch, check.Reason);
+        Assert.False(check.ExpiredOnly);
+    }
+
+    [Fact]
     public async Task Refuses_a_release_that_names_another_origin_than_its_sender()
     {
         // Signed by kr-knpa's own key, but claiming to be fr-ofmin's list.

@@ -20,10 +20,11 @@ public static class ListSteps
     }
 
     /// <summary>Publishes and returns the release's SHA-256.</summary>
-    public static async Task<string> PublishAsync(TestNode node, string list, string csv)
+    public static async Task<string> PublishAsync(TestNode node, string list, string csv, string? expires = null)
     {
         using var officer = Clients.DevPerson(node.NodeId, "officer", node);
-        using var response = await officer.PostAsync($"api/v1/lists/{list}/releases", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        var query = expires is null ? "" : $"?expires={expires}";
+        using var response = await officer.PostAsync($"api/v1/lists/{list}/releases{query}", new StringContent(csv, Encoding.UTF8, "text/csv"));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, body);
         using var doc = JsonDocument.Parse(body);
@@ -39,7 +40,7 @@ public static class ListSteps
     {
         var s = node.Services;
         var sync = new PeerSync(s.GetRequiredService<Hosting.NodeSettingsMonitor>(), s.GetRequiredService<Peers.PeerClient>(),
-            s.GetRequiredService<Marten.IDocumentStore>(), s.GetRequiredService<NpgsqlDataSource>(), s.GetRequiredService<ItemReceiver>(), TimeProvider.System,
+            s.GetRequiredService<Marten.IDocumentStore>(), s.GetRequiredService<NpgsqlDataSource>(), s.GetRequiredService<ItemReceiver>(), s.GetRequiredService<TimeProvider>(),
             s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<PeerSync>>()) { PageSize = pageSize };
         return sync.SyncAsync(NodeId.Parse(from.NodeId), force: true, maxPages, CancellationToken.None);
     }

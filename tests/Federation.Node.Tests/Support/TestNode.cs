@@ -28,6 +28,9 @@ public sealed class TestNode(string nodeId) : IAsyncDisposable
     public bool JobsEnabled { get; init; }
     public Action<JsonObject>? Customize { get; init; }
 
+    /// <summary>The node's clock; the system's unless a test sets one it can move (<see cref="ShiftedClock"/>).</summary>
+    public TimeProvider? Clock { get; init; }
+
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("not started");
     public string AppConnectionString => PostgresServer.Tcp(Database!, PostgresServer.AppRole, PostgresServer.AppPassword);
     public string OwnerConnectionString => PostgresServer.Tcp(Database!, PostgresServer.OwnerRole, PostgresServer.OwnerPassword);
@@ -52,7 +55,7 @@ public sealed class TestNode(string nodeId) : IAsyncDisposable
         {
             b.Logging.ClearProviders();
             b.Logging.AddProvider(Logs);
-        });
+        }, Clock);
         await NodeApp.PrepareAsync(_app);
         await _app.StartAsync();
         // The match index loads in the background and /readyz waits for it; so do tests.
