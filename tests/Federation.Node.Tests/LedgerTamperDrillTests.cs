@@ -1,5 +1,8 @@
+using Federation.Core.Identity;
 using Federation.Core.Ledger;
+using Federation.Node.Ledger;
 using Federation.Node.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Federation.Node.Tests;
@@ -146,6 +149,43 @@ public sealed class LedgerTamperDrillTests : IAsyncLifetime
         AssertCaught("checkpoint #1 (size 8", "log signature", "re-signed with another key");
     }
 
+    [Fact]
+    public async Task The_node_keeps_one_cosignature_per_witness_key_whatever_the_witness_column_says()
+    {
+        var (id, first, second) = await TwoCosignaturesByFrAsync();
+        var checkpoints = _kr.Services.GetRequiredService<LedgerCheckpoints>();
+        await checkpoints.AddCosignatureAsync(id, NodeId.Parse("fr-ofmin"), first, DateTimeOffset.UtcNow, CancellationToken.None);
+        await checkpoints.AddCosignatureAsync(id, NodeId.Parse("nl-police"), second, DateTimeOffset.UtcNow, CancellationToken.None);
+        var latest = await checkpoints.LatestAsync(CancellationToken.None);
+        Assert.Equal(first.ToLine(), Assert.Single(latest!.Cosignatures).Line.ToLine());
+    }
+
+    [Fact]
+    public async Task Two_lines_from_one_witness_do_not_make_a_quorum_of_two()
+    {
+        // fr cosigns the latest checkpoint each time it is asked, with a new timestamp; the operator drops the node's
+        // one-per-key index and stores fr's second line as if nl had returned it.
+        var (id, first, second) = await TwoCosignaturesByFrAsync();
+        await TamperAsync($"""
+            DROP INDEX fed.ledger_cosignature_one_per_key;
+            INSERT INTO fed.ledger_cosignature (checkpoint_id, witness, signature_line, cosigned_at) VALUES
+              ({id}, 'fr-ofmin', '{first.ToLine()}', now()), ({id}, 'nl-police', '{second.ToLine()}', now())
+            """);
+        File.Copy(Repo.CertsDev("fr-ofmin", "witness.vkey"), Path.Combine(_audit.Trust, "fr-ofmin.vkey"));
+        File.Copy(Repo.CertsDev("nl-police", "witness.vkey"), Path.Combine(_audit.Trust, "nl-police.vkey"));
+        AssertCaught(quorum: 2, "FAILED: witness-duplicated: latest checkpoint", "2 cosignature lines by only 1 distinct witness keys");
+        Assert.Equal(0, _audit.Verify(quorum: 1).Exit);
+    }
+
+    /// <summary>The latest checkpoint's id and two valid cosignatures of it by fr's witness key, a minute apart.</summary>
+    private async Task<(long Id, NoteSignature First, NoteSignature Second)> TwoCosignaturesByFrAsync()
+    {
+        var latest = (await _kr.Services.GetRequiredService<LedgerCheckpoints>().LatestAsync(CancellationToken.None))!;
+        using var fr = CosignatureV1Signer.Parse(File.ReadAllText(Repo.CertsDev("fr-ofmin", "witness.key")).Trim());
+        var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return (latest.Id, fr.Cosign(latest.Signed.Checkpoint.Text, now), fr.Cosign(latest.Signed.Checkpoint.Text, now + 60));
+    }
+
     private async Task<byte[]> BlobAsync(string sha256)
     {
         await using var conn = new NpgsqlConnection(PostgresServer.Admin(_kr.Database!));
@@ -169,11 +209,13 @@ public sealed class LedgerTamperDrillTests : IAsyncLifetime
         await cmd.ExecuteNonQueryAsync();
     }
 
-    private void AssertCaught(params string[] fragments)
+    private void AssertCaught(params string[] fragments) => AssertCaught(0, fragments);
+
+    private void AssertCaught(int quorum, params string[] fragments)
     {
         var export = _audit.Export(_kr);
         Assert.True(export.Exit == 0, export.Err);
-        var (exit, _, error) = _audit.Verify();
+        var (exit, _, error) = _audit.Verify(quorum);
         Assert.Equal(1, exit);
         Assert.StartsWith("fedaudit: FAILED: ", error, StringComparison.Ordinal);
         foreach (var fragment in fragments) Assert.Contains(fragment, error, StringComparison.Ordinal);

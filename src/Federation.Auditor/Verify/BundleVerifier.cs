@@ -135,6 +135,7 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
         Checkpoint? previous = null;
         var count = 0;
         (ulong, int) latest = default;
+        var latestLines = 0;
         using var reader = OpenText(dir, AuditBundle.CheckpointsFile);
         while (reader.ReadLine() is { } line)
         {
@@ -153,7 +154,10 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
             if (!verification.Verified.Any(s => logKeys.Any(k => k.Name == s.Name && k.KeyId == s.KeyId)))
                 throw new AuditFailure($"{where}: log signature", $"a signature by the trusted log key {string.Join(" or ", logKeys.Select(k => $"{k.Name}+{k.KeyId}"))}",
                     $"signatures by {string.Join(", ", signed.Signatures.Select(s => $"{s.Name}+{s.KeyId}"))} only: re-signed with another key");
-            var cosignatures = verification.Verified.Count(s => witnessKeys.Any(k => k.Name == s.Name && k.KeyId == s.KeyId));
+            // A witness cosigns the same checkpoint again, with a new timestamp, each time it is asked: lines are not
+            // witnesses. The quorum counts distinct trusted keys (name and key id).
+            var witnessLines = verification.Verified.Where(s => witnessKeys.Any(k => k.Name == s.Name && k.KeyId == s.KeyId)).ToList();
+            var cosignatures = witnessLines.Select(s => (s.Name, s.KeyId)).Distinct().Count();
 
             if (checkpoint.Size > entries)
                 throw new AuditFailure(where, $"a size within the {entries} exported entries", $"{checkpoint.Size}");
@@ -170,14 +174,20 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
             }
             previous = checkpoint;
             latest = (checkpoint.Size, cosignatures);
+            latestLines = witnessLines.Count;
             count++;
         }
         if (previous is null) throw new AuditFailure(AuditBundle.CheckpointsFile, "at least one signed checkpoint", "none");
         if (previous.Size != manifest.TreeSize)
             throw new AuditFailure(AuditBundle.CheckpointsFile, $"a latest checkpoint of size {manifest.TreeSize} (the bundle's)", $"size {previous.Size}");
+        if (latest.Item2 < quorum && latestLines >= quorum)
+            throw new AuditFailure($"latest checkpoint (size {previous.Size})", $"at least {quorum} cosignatures by distinct trusted witnesses",
+                $"{latestLines} cosignature lines by only {latest.Item2} distinct witness keys: one witness's repeated cosignatures count once",
+                AuditFailure.WitnessDuplicated);
         if (latest.Item2 < quorum)
             throw new AuditFailure($"latest checkpoint (size {previous.Size})", $"at least {quorum} cosignatures by trusted witnesses",
-                $"{latest.Item2} (trusted witness keys: {(witnessKeys.Count == 0 ? "none" : string.Join(", ", witnessKeys.Select(k => k.Name)))})");
+                $"{latest.Item2} (trusted witness keys: {(witnessKeys.Count == 0 ? "none" : string.Join(", ", witnessKeys.Select(k => k.Name)))})",
+                AuditFailure.WitnessQuorum);
         return (count, latest);
     }
 
