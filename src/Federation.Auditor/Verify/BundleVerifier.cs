@@ -40,25 +40,21 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
         var source = keys.Count > 0 ? "trusted .vkey" : "";
         var descriptorPath = Path.Combine(dir, AuditBundle.DescriptorFile);
         string? refused = null;
-        if (File.Exists(descriptorPath) && trust.Authorities.Count > 0 && NodeId.TryParse(manifest.NodeId, out var node))
+        if (File.Exists(descriptorPath) && NodeId.TryParse(manifest.NodeId, out var node))
         {
-            var envelope = File.ReadAllBytes(descriptorPath);
-            foreach (var ca in trust.Authorities)
+            // Only the CA trusted for this node: another agency's CA can issue a certificate that names any node.
+            if (trust.For(node) is not { } trusted) refused = $"no {node}.crt in the trust directory ({trust.Describe()})";
+            else
             {
-                var result = DescriptorVerifier.Verify(envelope, node, new TrustAnchor(ca), time.GetUtcNow());
-                if (!result.Valid)
-                {
-                    refused ??= $"{result.Reason} ({result.Detail})";
-                    continue;
-                }
-                if (result.Descriptor!.LogPublicKey is { } published && ParseKey(published) is { Type: NoteKeyType.Ed25519 } key)
+                var result = DescriptorVerifier.Verify(File.ReadAllBytes(descriptorPath), node, new TrustAnchor(trusted.Ca), time.GetUtcNow());
+                if (!result.Valid) refused = $"{result.Reason} ({result.Detail})";
+                else if (result.Descriptor!.LogPublicKey is { } published && ParseKey(published) is { Type: NoteKeyType.Ed25519 } key)
                 {
                     if (key.Name != manifest.Origin)
                         throw new AuditFailure("descriptor", $"a log key named after the origin {manifest.Origin}", key.Name);
                     if (!keys.Any(k => k.ToString() == key.ToString())) keys.Add(key);
-                    source = $"descriptor signed by {result.Detail}, under the trusted CA {ca.Subject}";
+                    source = $"descriptor signed by {result.Detail}, under the trusted CA {trusted.Ca.Subject}";
                 }
-                break;
             }
         }
         if (keys.Count == 0)
@@ -98,6 +94,7 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
                 throw new AuditFailure($"{where}: data digest", $"{Convert.ToHexStringLower(recorded)} (logged)", $"{Convert.ToHexStringLower(recomputed)} recomputed from the exported data: the event's data was altered after it was logged");
             if (leaf != stored)
                 throw new AuditFailure($"{where}: leaf hash", $"{stored} (stored in the tree when it was logged)", $"{leaf} recomputed from the entry's fields: the entry was altered or moved after it was logged");
+            EnvelopeAudit.RequireEnvelope(entry, where);
             if (entry.EnvelopeSha256 is { } signedContent) envelopes.Check(entry, Convert.FromBase64String(signedContent), where);
             completed.Clear();
             range = range.Append(leaf, completed);
