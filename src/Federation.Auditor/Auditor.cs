@@ -17,8 +17,10 @@ public static class Auditor
           verify <bundle dir> --trust <dir> [--quorum k]
                  check an audit export (fedctl audit export) offline: every entry, the Merkle tree, every checkpoint's
                  log signature, consistency between checkpoints, and at least k witness cosignatures on the latest.
-                 The trust directory holds the node's agency CA certificate (*.crt, *.pem) and the witnesses'
-                 verifier keys (*.vkey); a log key may be given there as a .vkey instead of the CA.
+                 The trust directory holds each agency CA named after the one node it vouches for (<node-id>.crt or
+                 .pem, e.g. kr-knpa.crt), optionally its CRL (<node-id>.crl), and the witnesses' verifier keys (*.vkey);
+                 a log key may be given there as a .vkey instead of the CA. Envelopes signed by peers (releases and
+                 messages received) need those peers' CAs too.
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time)

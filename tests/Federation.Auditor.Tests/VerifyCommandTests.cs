@@ -22,7 +22,7 @@ public sealed class VerifyCommandTests : IDisposable
     }
 
     /// <summary>Writes a bundle of <paramref name="count"/> entries with checkpoints at the given sizes (the last is cosigned).</summary>
-    private void WriteBundle(int count, ulong[] checkpointSizes, Func<List<AuditEntry>, List<AuditEntry>>? tamper = null)
+    private void WriteBundle(int count, ulong[] checkpointSizes, Func<List<AuditEntry>, List<AuditEntry>>? tamper = null, bool extraCosignature = false)
     {
         var entries = new List<AuditEntry>();
         var store = new InMemoryMerkleNodeStore();
@@ -42,7 +42,10 @@ public sealed class VerifyCommandTests : IDisposable
         var checkpoints = checkpointSizes.Select((size, i) =>
         {
             var signed = SignedCheckpoint.Sign(Checkpoint.Create(Origin, size, prover.RootAsync(size).AsTask().Result), _log);
-            if (i == checkpointSizes.Length - 1) signed = signed.WithCosignatures([_witness.Cosign(signed.Checkpoint.Text, 1_764_000_000)]);
+            if (i == checkpointSizes.Length - 1)
+                signed = signed.WithCosignatures(extraCosignature
+                    ? [_witness.Cosign(signed.Checkpoint.Text, 1_764_000_000), _witness.Cosign(signed.Checkpoint.Text, 1_764_000_060)]
+                    : [_witness.Cosign(signed.Checkpoint.Text, 1_764_000_000)]);
             return new AuditCheckpoint(i + 1, DateTimeOffset.UnixEpoch.AddDays(20_001), size, signed.ToString());
         });
         File.WriteAllLines(Path.Combine(_bundle, AuditBundle.EntriesFile), (tamper?.Invoke(entries) ?? entries).Select(e => JsonSerializer.Serialize(e, AuditBundle.Json)));
@@ -109,6 +112,16 @@ public sealed class VerifyCommandTests : IDisposable
         var (exit, _, error) = Verify(quorum: 2);
         Assert.Equal(1, exit);
         Assert.Contains("expected at least 2 cosignatures by trusted witnesses; found 1", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Two_lines_of_one_witness_key_count_once()
+    {
+        WriteBundle(4, [4], extraCosignature: true);
+        var (exit, _, error) = Verify(quorum: 2);
+        Assert.Equal(1, exit);
+        Assert.Contains("FAILED: witness-duplicated: latest checkpoint (size 4): expected at least 2 cosignatures by distinct trusted witnesses; found 2 cosignature lines by only 1", error, StringComparison.Ordinal);
+        Assert.Contains("with 1 trusted cosignatures (quorum 1)", Verify(quorum: 1).Out, StringComparison.Ordinal);
     }
 
     [Fact]

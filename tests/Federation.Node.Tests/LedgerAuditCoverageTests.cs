@@ -70,7 +70,7 @@ public sealed class LedgerAuditCoverageTests : IAsyncLifetime
             Assert.Equal(1, partial.Exit);
             Assert.Contains($"add {peer.NodeId}'s agency CA to the trust directory", partial.Err, StringComparison.Ordinal);
 
-            File.Copy(Repo.CertsDev(peer.NodeId, "ca.crt"), Path.Combine(audit.Trust, $"{peer.NodeId}-ca.crt"));
+            File.Copy(Repo.CertsDev(peer.NodeId, "ca.crt"), Path.Combine(audit.Trust, $"{peer.NodeId}.crt"));
             var verified = audit.Verify();
             Assert.True(verified.Exit == 0, verified.Err);
 

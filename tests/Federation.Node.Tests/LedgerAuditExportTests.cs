@@ -66,12 +66,44 @@ public sealed class LedgerAuditExportTests(ThreeNodes nodes) : IClassFixture<Thr
         await WitnessedCheckpointAsync();
         using var audit = new AuditRun("kr-knpa");
         Assert.Equal(0, audit.Export(Kr).Exit);
-        File.Delete(Path.Combine(audit.Trust, "kr-knpa-ca.crt"));
-        File.Copy(Repo.CertsDev("fr-ofmin", "ca.crt"), Path.Combine(audit.Trust, "fr-ofmin-ca.crt"));
+        File.Delete(Path.Combine(audit.Trust, "kr-knpa.crt"));
+        File.Copy(Repo.CertsDev("fr-ofmin", "ca.crt"), Path.Combine(audit.Trust, "fr-ofmin.crt"));
         var verify = audit.Verify();
         Assert.Equal(1, verify.Exit);
         Assert.Contains("FAILED: log key", verify.Err, StringComparison.Ordinal);
-        Assert.Contains("a descriptor that does not verify", verify.Err, StringComparison.Ordinal);
+        Assert.Contains("no kr-knpa.crt in the trust directory (CAs for fr-ofmin)", verify.Err, StringComparison.Ordinal);
+
+        // Nor does fr's CA under kr's name: it is checked as kr's CA, and kr's descriptor does not chain to it.
+        File.Move(Path.Combine(audit.Trust, "fr-ofmin.crt"), Path.Combine(audit.Trust, "kr-knpa.crt"));
+        Assert.Contains("a descriptor that does not verify", audit.Verify().Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_trust_directory_in_the_old_layout_is_refused_with_the_expected_one()
+    {
+        await WitnessedCheckpointAsync();
+        using var audit = new AuditRun("kr-knpa");
+        Assert.Equal(0, audit.Export(Kr).Exit);
+        File.Move(Path.Combine(audit.Trust, "kr-knpa.crt"), Path.Combine(audit.Trust, "kr-knpa-ca.crt"));
+        var verify = audit.Verify();
+        Assert.Equal(1, verify.Exit);
+        Assert.Equal("fedaudit: FAILED: trust-layout: trust file kr-knpa-ca.crt: expected <node-id>.crt (the agency CA that vouches for that node, e.g. kr-knpa.crt), "
+            + "<node-id>.crl (its CRL, optional) and *.vkey (witness and log keys); found the old layout; rename it kr-knpa.crt if it is kr-knpa's agency CA",
+            verify.Err.TrimEnd());
+        File.Move(Path.Combine(audit.Trust, "kr-knpa-ca.crt"), Path.Combine(audit.Trust, "ca.crt"));
+        Assert.Contains("trust file ca.crt", audit.Verify().Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_auditors_table_of_envelope_events_is_the_nodes()
+    {
+        // fedaudit depends on Core only, so it knows these types from Core's table; it must not drift from the node.
+        var types = Kr.Services.GetRequiredService<IDocumentStore>().Options.Events.AllKnownEventTypes()
+            .Where(t => typeof(IEnvelopeEvent).IsAssignableFrom(t.EventType)).ToList();
+        Assert.Equal(Federation.Core.Audit.EnvelopeEvents.SignerField.Keys.Order(StringComparer.Ordinal),
+            types.Select(t => t.EventTypeName).Order(StringComparer.Ordinal));
+        foreach (var type in types)
+            Assert.NotNull(type.EventType.GetProperty(Federation.Core.Audit.EnvelopeEvents.SignerField[type.EventTypeName]));
     }
 
     [Fact]

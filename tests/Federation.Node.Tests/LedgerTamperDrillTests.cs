@@ -1,5 +1,12 @@
+using Federation.Core.Identity;
 using Federation.Core.Ledger;
+using Federation.Node.Ledger;
 using Federation.Node.Tests.Support;
+using Federation.Core.Envelopes;
+using Federation.Core.Pki;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace Federation.Node.Tests;
@@ -127,7 +134,7 @@ public sealed class LedgerTamperDrillTests : IAsyncLifetime
             INSERT INTO fed.blobs (sha256, media_type, size, content) VALUES ('{name}', 'application/pkcs7-signature', {forged.Length}, '\x{Convert.ToHexStringLower(forged)}');
             UPDATE fed.ledger_leaf SET envelope_blob = '{name}' WHERE envelope_blob = '{signature}'
             """);
-        AssertCaught("entry 9 (event ", "envelope signature", "a signature by kr-knpa's signing certificate under a trusted CA");
+        AssertCaught("FAILED: envelope-signature: entry 9 (event ", "envelope signature", "a signature by kr-knpa's signing certificate under kr-knpa's CA");
     }
 
     [Fact]
@@ -144,6 +151,100 @@ public sealed class LedgerTamperDrillTests : IAsyncLifetime
             await TamperAsync($"UPDATE fed.ledger_checkpoint SET note = '{resigned.Replace("'", "''", StringComparison.Ordinal)}' WHERE checkpoint_id = 1");
         }
         AssertCaught("checkpoint #1 (size 8", "log signature", "re-signed with another key");
+    }
+
+    [Fact]
+    public async Task A_release_re_signed_under_another_trusted_agencys_ca_is_caught()
+    {
+        // nl's operator (holding nl's CA key) issues a signing certificate naming kr-knpa and re-signs kr's release
+        // with it; the auditor trusts both agencies' CAs, but nl's CA does not vouch for kr.
+        using var nlCa = PemFiles.LoadWithKey(Repo.CertsDev("nl-police", "ca.crt"), Repo.CertsDev("nl-police", "ca.key"));
+        using var forgedKr = new CertificateIssuer(nlCa).Issue(CertificateProfile.NodeSigning, "CN=kr-knpa node signing, O=forged by nl",
+            NodeId.Parse("kr-knpa").ToUri(), DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        await PointReleaseAtAsync(new EnvelopeSigner(forgedKr, new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-1)))
+            .SignDetached(FederationOids.HashListRelease, await BlobAsync(_release)));
+        File.Copy(Repo.CertsDev("nl-police", "ca.crt"), Path.Combine(_audit.Trust, "nl-police.crt"));
+        AssertCaught("FAILED: signer-wrong-ca: entry 9 (event ", "a certificate naming kr-knpa issued by nl-police's CA");
+    }
+
+    [Fact]
+    public async Task A_signer_revoked_before_the_entry_was_logged_is_caught_and_one_revoked_after_is_not()
+    {
+        using var krCa = PemFiles.LoadWithKey(Repo.CertsDev("kr-knpa", "ca.crt"), Repo.CertsDev("kr-knpa", "ca.key"));
+        using var signing = PemFiles.LoadCertificate(Repo.CertsDev("kr-knpa", "node-signing.crt"));
+        var crl = Path.Combine(_audit.Trust, "kr-knpa.crl");
+        var now = DateTimeOffset.UtcNow;
+
+        File.WriteAllBytes(crl, new CertificateIssuer(krCa).BuildCrl([signing], 1, now.AddDays(1), now.AddDays(8)));
+        Assert.Equal(0, _audit.Export(_kr).Exit);
+        var later = _audit.Verify();
+        Assert.True(later.Exit == 0, later.Err);
+
+        File.WriteAllBytes(crl, new CertificateIssuer(krCa).BuildCrl([signing], 2, now.AddHours(-1), now.AddDays(7)));
+        AssertCaught("FAILED: signer-revoked: entry 9 (event ", "serial " + signing.SerialNumber, "on kr-knpa.crl");
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task An_envelope_less_received_release_is_caught()
+    {
+        // A release_received row written without the envelope it claims (here through the node's own store, as the
+        // application role could) becomes a leaf and is signed into the next checkpoint like any other.
+        await using (var session = _kr.Services.GetRequiredService<IDocumentStore>().LightweightSession())
+        {
+            session.Events.Append("release:fr-ofmin:forged", new Forged.ReleaseReceived("fr-ofmin", "forged", 1, new string('a', 64), DateTimeOffset.UtcNow));
+            await session.SaveChangesAsync();
+        }
+        await LedgerEvents.SignAsync(_kr);
+        AssertCaught("FAILED: envelope-missing: entry 10 (event ", "release_received", "every release_received records the one it was signed with");
+    }
+
+    [Fact]
+    public async Task The_node_keeps_one_cosignature_per_witness_key_whatever_the_witness_column_says()
+    {
+        var (id, first, second) = await TwoCosignaturesByFrAsync();
+        var checkpoints = _kr.Services.GetRequiredService<LedgerCheckpoints>();
+        await checkpoints.AddCosignatureAsync(id, NodeId.Parse("fr-ofmin"), first, DateTimeOffset.UtcNow, CancellationToken.None);
+        await checkpoints.AddCosignatureAsync(id, NodeId.Parse("nl-police"), second, DateTimeOffset.UtcNow, CancellationToken.None);
+        var latest = await checkpoints.LatestAsync(CancellationToken.None);
+        Assert.Equal(first.ToLine(), Assert.Single(latest!.Cosignatures).Line.ToLine());
+    }
+
+    [Fact]
+    public async Task Two_lines_from_one_witness_do_not_make_a_quorum_of_two()
+    {
+        // fr cosigns the latest checkpoint each time it is asked, with a new timestamp; the operator drops the node's
+        // one-per-key index and stores fr's second line as if nl had returned it.
+        var (id, first, second) = await TwoCosignaturesByFrAsync();
+        await TamperAsync($"""
+            DROP INDEX fed.ledger_cosignature_one_per_key;
+            INSERT INTO fed.ledger_cosignature (checkpoint_id, witness, signature_line, cosigned_at) VALUES
+              ({id}, 'fr-ofmin', '{first.ToLine()}', now()), ({id}, 'nl-police', '{second.ToLine()}', now())
+            """);
+        File.Copy(Repo.CertsDev("fr-ofmin", "witness.vkey"), Path.Combine(_audit.Trust, "fr-ofmin.vkey"));
+        File.Copy(Repo.CertsDev("nl-police", "witness.vkey"), Path.Combine(_audit.Trust, "nl-police.vkey"));
+        AssertCaught(quorum: 2, "FAILED: witness-duplicated: latest checkpoint", "2 cosignature lines by only 1 distinct witness keys");
+        Assert.Equal(0, _audit.Verify(quorum: 1).Exit);
+    }
+
+    /// <summary>The latest checkpoint's id and two valid cosignatures of it by fr's witness key, a minute apart.</summary>
+    private async Task<(long Id, NoteSignature First, NoteSignature Second)> TwoCosignaturesByFrAsync()
+    {
+        var latest = (await _kr.Services.GetRequiredService<LedgerCheckpoints>().LatestAsync(CancellationToken.None))!;
+        using var fr = CosignatureV1Signer.Parse(File.ReadAllText(Repo.CertsDev("fr-ofmin", "witness.key")).Trim());
+        var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return (latest.Id, fr.Cosign(latest.Signed.Checkpoint.Text, now), fr.Cosign(latest.Signed.Checkpoint.Text, now + 60));
+    }
+
+    /// <summary>Stores <paramref name="envelope"/> under its true digest and points the release's leaf row at it.</summary>
+    private async Task PointReleaseAtAsync(byte[] envelope)
+    {
+        var name = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(envelope));
+        var signature = await ListSteps.ScalarTextAsync(_kr, "SELECT signature_sha256 FROM fed.feed WHERE content_sha256 = $1", _release);
+        await TamperAsync($"""
+            INSERT INTO fed.blobs (sha256, media_type, size, content) VALUES ('{name}', 'application/pkcs7-signature', {envelope.Length}, '\x{Convert.ToHexStringLower(envelope)}');
+            UPDATE fed.ledger_leaf SET envelope_blob = '{name}' WHERE envelope_blob = '{signature}'
+            """);
     }
 
     private async Task<byte[]> BlobAsync(string sha256)
@@ -169,11 +270,13 @@ public sealed class LedgerTamperDrillTests : IAsyncLifetime
         await cmd.ExecuteNonQueryAsync();
     }
 
-    private void AssertCaught(params string[] fragments)
+    private void AssertCaught(params string[] fragments) => AssertCaught(0, fragments);
+
+    private void AssertCaught(int quorum, params string[] fragments)
     {
         var export = _audit.Export(_kr);
         Assert.True(export.Exit == 0, export.Err);
-        var (exit, _, error) = _audit.Verify();
+        var (exit, _, error) = _audit.Verify(quorum);
         Assert.Equal(1, exit);
         Assert.StartsWith("fedaudit: FAILED: ", error, StringComparison.Ordinal);
         foreach (var fragment in fragments) Assert.Contains(fragment, error, StringComparison.Ordinal);

@@ -72,7 +72,7 @@ internal static class AuditVerifyBenchmark
             File.WriteAllText(Path.Combine(trust, name.Split('/')[1] + "-witness.vkey"), verifier + "\n");
         }
         var certs = Path.Combine(RepoRoot(), "certs-dev", "kr-knpa");
-        File.Copy(Path.Combine(certs, "ca.crt"), Path.Combine(trust, "kr-knpa-ca.crt"));
+        File.Copy(Path.Combine(certs, "ca.crt"), Path.Combine(trust, "kr-knpa.crt"));
         using var signingCert = PemFiles.LoadWithKey(Path.Combine(certs, "node-signing.crt"), Path.Combine(certs, "node-signing.key"));
         var signer = new EnvelopeSigner(signingCert, TimeProvider.System);
 

@@ -40,27 +40,23 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
         var source = keys.Count > 0 ? "trusted .vkey" : "";
         var descriptorPath = Path.Combine(dir, AuditBundle.DescriptorFile);
         string? refused = null;
-        if (File.Exists(descriptorPath) && trust.Authorities.Count > 0 && NodeId.TryParse(manifest.NodeId, out var node))
+        if (File.Exists(descriptorPath) && NodeId.TryParse(manifest.NodeId, out var node))
         {
-            var envelope = File.ReadAllBytes(descriptorPath);
-            foreach (var ca in trust.Authorities)
+            // Only the CA trusted for this node: another agency's CA can issue a certificate that names any node.
+            if (trust.For(node) is not { } trusted) refused = $"no {node}.crt in the trust directory ({trust.Describe()})";
+            else
             {
-                var result = DescriptorVerifier.Verify(envelope, node, new TrustAnchor(ca), time.GetUtcNow(), manifest.Origin);
+                var result = DescriptorVerifier.Verify(File.ReadAllBytes(descriptorPath), node, new TrustAnchor(trusted.Ca), time.GetUtcNow(), manifest.Origin);
                 if (result.Reason == "log-origin-not-bound")
                     throw new AuditFailure("descriptor", $"a log key named after the origin {manifest.Origin}", result.Detail);
-                if (!result.Valid)
-                {
-                    refused ??= $"{result.Reason} ({result.Detail})";
-                    continue;
-                }
-                if (result.Descriptor!.LogPublicKey is { } published && ParseKey(published) is { Type: NoteKeyType.Ed25519 } key)
+                if (!result.Valid) refused = $"{result.Reason} ({result.Detail})";
+                else if (result.Descriptor!.LogPublicKey is { } published && ParseKey(published) is { Type: NoteKeyType.Ed25519 } key)
                 {
                     if (key.Name != manifest.Origin)
                         throw new AuditFailure("descriptor", $"a log key named after the origin {manifest.Origin}", key.Name);
                     if (!keys.Any(k => k.ToString() == key.ToString())) keys.Add(key);
-                    source = $"descriptor signed by {result.Detail}, under the trusted CA {ca.Subject}";
+                    source = $"descriptor signed by {result.Detail}, under the trusted CA {trusted.Ca.Subject}";
                 }
-                break;
             }
         }
         if (keys.Count == 0)
@@ -100,6 +96,7 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
                 throw new AuditFailure($"{where}: data digest", $"{Convert.ToHexStringLower(recorded)} (logged)", $"{Convert.ToHexStringLower(recomputed)} recomputed from the exported data: the event's data was altered after it was logged");
             if (leaf != stored)
                 throw new AuditFailure($"{where}: leaf hash", $"{stored} (stored in the tree when it was logged)", $"{leaf} recomputed from the entry's fields: the entry was altered or moved after it was logged");
+            EnvelopeAudit.RequireEnvelope(entry, where);
             if (entry.EnvelopeSha256 is { } signedContent) envelopes.Check(entry, Convert.FromBase64String(signedContent), where);
             completed.Clear();
             range = range.Append(leaf, completed);
@@ -137,6 +134,7 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
         Checkpoint? previous = null;
         var count = 0;
         (ulong, int) latest = default;
+        var latestLines = 0;
         using var reader = OpenText(dir, AuditBundle.CheckpointsFile);
         while (reader.ReadLine() is { } line)
         {
@@ -155,7 +153,10 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
             if (!verification.Verified.Any(s => logKeys.Any(k => k.Name == s.Name && k.KeyId == s.KeyId)))
                 throw new AuditFailure($"{where}: log signature", $"a signature by the trusted log key {string.Join(" or ", logKeys.Select(k => $"{k.Name}+{k.KeyId}"))}",
                     $"signatures by {string.Join(", ", signed.Signatures.Select(s => $"{s.Name}+{s.KeyId}"))} only: re-signed with another key");
-            var cosignatures = verification.Verified.Count(s => witnessKeys.Any(k => k.Name == s.Name && k.KeyId == s.KeyId));
+            // A witness cosigns the same checkpoint again, with a new timestamp, each time it is asked: lines are not
+            // witnesses. The quorum counts distinct trusted keys (name and key id).
+            var witnessLines = verification.Verified.Where(s => witnessKeys.Any(k => k.Name == s.Name && k.KeyId == s.KeyId)).ToList();
+            var cosignatures = witnessLines.Select(s => (s.Name, s.KeyId)).Distinct().Count();
 
             if (checkpoint.Size > entries)
                 throw new AuditFailure(where, $"a size within the {entries} exported entries", $"{checkpoint.Size}");
@@ -172,14 +173,20 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
             }
             previous = checkpoint;
             latest = (checkpoint.Size, cosignatures);
+            latestLines = witnessLines.Count;
             count++;
         }
         if (previous is null) throw new AuditFailure(AuditBundle.CheckpointsFile, "at least one signed checkpoint", "none");
         if (previous.Size != manifest.TreeSize)
             throw new AuditFailure(AuditBundle.CheckpointsFile, $"a latest checkpoint of size {manifest.TreeSize} (the bundle's)", $"size {previous.Size}");
+        if (latest.Item2 < quorum && latestLines >= quorum)
+            throw new AuditFailure($"latest checkpoint (size {previous.Size})", $"at least {quorum} cosignatures by distinct trusted witnesses",
+                $"{latestLines} cosignature lines by only {latest.Item2} distinct witness keys: one witness's repeated cosignatures count once",
+                AuditFailure.WitnessDuplicated);
         if (latest.Item2 < quorum)
             throw new AuditFailure($"latest checkpoint (size {previous.Size})", $"at least {quorum} cosignatures by trusted witnesses",
-                $"{latest.Item2} (trusted witness keys: {(witnessKeys.Count == 0 ? "none" : string.Join(", ", witnessKeys.Select(k => k.Name)))})");
+                $"{latest.Item2} (trusted witness keys: {(witnessKeys.Count == 0 ? "none" : string.Join(", ", witnessKeys.Select(k => k.Name)))})",
+                AuditFailure.WitnessQuorum);
         return (count, latest);
     }
 

@@ -39,7 +39,7 @@ internal static class VerifyCommand
         }
         catch (AuditFailure failure)
         {
-            stderr.WriteLine($"fedaudit: FAILED: {failure.Message}");
+            stderr.WriteLine(failure.Reason is { } reason ? $"fedaudit: FAILED: {reason}: {failure.Message}" : $"fedaudit: FAILED: {failure.Message}");
             return 1;
         }
     }

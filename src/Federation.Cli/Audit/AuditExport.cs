@@ -72,7 +72,7 @@ internal static class AuditExport
             checkpoints.Select(c => JsonSerializer.Serialize(c, AuditBundle.Json)), new UTF8Encoding(false));
         var manifest = new AuditManifest(AuditBundle.Format, nodeId, origin, anchor.Size, node.ToString(), time.GetUtcNow());
         await File.WriteAllTextAsync(Path.Combine(outDir, AuditBundle.ManifestFile), JsonSerializer.Serialize(manifest, AuditBundle.Json) + "\n");
-        stdout.WriteLine($"wrote {outDir}: check it offline with fedaudit verify {outDir} --trust <dir>");
+        stdout.WriteLine($"wrote {outDir}: check it offline with fedaudit verify {outDir} --trust <dir> (<node-id>.crt: each agency CA named after its node, <node-id>.crl, witness *.vkey)");
         return 0;
     }
 

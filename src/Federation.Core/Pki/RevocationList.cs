@@ -12,7 +12,7 @@ namespace Federation.Core.Pki;
 /// </summary>
 public sealed class RevocationList
 {
-    private readonly HashSet<BigInteger> _revokedSerials;
+    private readonly Dictionary<BigInteger, DateTimeOffset> _revokedSerials;
 
     private const string CrlNumberOid = "2.5.29.20";
 
@@ -24,7 +24,7 @@ public sealed class RevocationList
 
     public int Count => _revokedSerials.Count;
 
-    private RevocationList(HashSet<BigInteger> revoked, DateTimeOffset thisUpdate, DateTimeOffset? nextUpdate, BigInteger? number)
+    private RevocationList(Dictionary<BigInteger, DateTimeOffset> revoked, DateTimeOffset thisUpdate, DateTimeOffset? nextUpdate, BigInteger? number)
     {
         _revokedSerials = revoked;
         ThisUpdate = thisUpdate;
@@ -50,8 +50,12 @@ public sealed class RevocationList
         return ThisUpdate == held.ThisUpdate && Number == held.Number ? CrlOrder.Same : CrlOrder.NotNewer;
     }
 
-    public bool IsRevoked(X509Certificate2 certificate) =>
-        _revokedSerials.Contains(new BigInteger(certificate.SerialNumberBytes.Span, isUnsigned: false, isBigEndian: true));
+    public bool IsRevoked(X509Certificate2 certificate) => RevokedAt(certificate) is not null;
+
+    /// <summary>When the CRL says <paramref name="certificate"/> was revoked (its revocationDate), or null if it is not
+    /// listed: an auditor judges a signature made before that moment as made by a valid certificate.</summary>
+    public DateTimeOffset? RevokedAt(X509Certificate2 certificate) =>
+        _revokedSerials.TryGetValue(new BigInteger(certificate.SerialNumberBytes.Span, isUnsigned: false, isBigEndian: true), out var at) ? at : null;
 
     /// <summary>Parses a DER or PEM CRL and verifies it was signed by <paramref name="issuer"/>.</summary>
     /// <exception cref="CryptographicException">The CRL is malformed, from another issuer, or its signature fails.</exception>
@@ -94,14 +98,17 @@ public sealed class RevocationList
         var thisUpdate = ReadTime(tbs);
         DateTimeOffset? nextUpdate = null;
         if (tbs.HasData && IsTime(tbs.PeekTag())) nextUpdate = ReadTime(tbs);
-        var revoked = new HashSet<BigInteger>();
+        var revoked = new Dictionary<BigInteger, DateTimeOffset>();
         if (tbs.HasData && tbs.PeekTag().HasSameClassAndValue(Asn1Tag.Sequence))
         {
             var entries = tbs.ReadSequence();
             while (entries.HasData)
             {
                 var entry = entries.ReadSequence();
-                revoked.Add(entry.ReadInteger());
+                var serial = entry.ReadInteger();
+                var at = ReadTime(entry);
+                // A serial listed twice counts from its earliest revocation.
+                revoked[serial] = revoked.TryGetValue(serial, out var earlier) && earlier < at ? earlier : at;
             }
         }
         BigInteger? number = null;

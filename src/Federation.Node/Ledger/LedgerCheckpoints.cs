@@ -68,7 +68,8 @@ public sealed class LedgerCheckpoints(NpgsqlDataSource db, NodeSettings settings
         return checked((ulong)(long)(await cmd.ExecuteScalarAsync(ct))!);
     }
 
-    /// <summary>Stores a verified cosignature; a second one from the same witness for the same checkpoint is ignored.</summary>
+    /// <summary>Stores a verified cosignature. The first one stored for a checkpoint by a witness (its node id) or by a
+    /// witness key (name and key id, <c>ledger_cosignature_one_per_key</c>) is kept; any later one is ignored.</summary>
     public async Task AddCosignatureAsync(long checkpointId, NodeId witness, NoteSignature line, DateTimeOffset cosignedAt, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""

@@ -47,6 +47,11 @@ public static class LedgerSchema
               signature_line text        NOT NULL,
               cosigned_at    timestamptz NOT NULL,
               PRIMARY KEY (checkpoint_id, witness));
+            -- At most one cosignature per witness key per checkpoint, whatever the witness column says: a witness cosigns
+            -- again, with a new timestamp, each time it is asked, and a second line of one key must never pass for a
+            -- second witness. The key is read from the line itself (em dash, name, base64 of key id || signature).
+            CREATE UNIQUE INDEX IF NOT EXISTS ledger_cosignature_one_per_key ON {schema}.ledger_cosignature
+              (checkpoint_id, split_part(signature_line, ' ', 2), substring(decode(split_part(signature_line, ' ', 3), 'base64') FROM 1 FOR 4));
             CREATE TABLE IF NOT EXISTS {schema}.witness_log (
               origin      text        NOT NULL,
               seq         bigint      NOT NULL CHECK (seq > 0),

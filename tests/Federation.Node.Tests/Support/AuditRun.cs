@@ -12,7 +12,8 @@ public sealed class AuditRun : IDisposable
     /// <param name="witnesses">Nodes whose witness keys the auditor trusts.</param>
     public AuditRun(string node, params string[] witnesses)
     {
-        File.Copy(Repo.CertsDev(node, "ca.crt"), Path.Combine(Trust, $"{node}-ca.crt"));
+        // The trust directory's layout: each agency CA named after the node it vouches for, witness keys as *.vkey.
+        File.Copy(Repo.CertsDev(node, "ca.crt"), Path.Combine(Trust, $"{node}.crt"));
         foreach (var w in witnesses) File.Copy(Repo.CertsDev(w, "witness.vkey"), Path.Combine(Trust, $"{w}-witness.vkey"));
     }
 
