@@ -52,3 +52,38 @@ export async function screenshot(page, name) {
 export async function menu(page) {
   return (await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).map((t) => t.trim());
 }
+
+/**
+ * A request to `node`'s agency API from Node.js itself (no browser), as `person` with her certificate: what a test
+ * uses to set a scene up and to check what the node holds afterwards. Resolves to { status, json }.
+ */
+export async function api(node, person, method, path, { json, justification } = {}) {
+  const { request } = await import('node:https');
+  const { readFileSync } = await import('node:fs');
+  const body = json === undefined ? undefined : Buffer.from(JSON.stringify(json));
+  return new Promise((resolvePromise, reject) => {
+    const req = request({
+      host: 'localhost', port: nodes[node], method, path,
+      ca: readFileSync(join(root, 'certs-dev', node, 'ca.crt')),
+      cert: readFileSync(join(root, 'certs-dev', node, `${person}.crt`)),
+      key: readFileSync(join(root, 'certs-dev', node, `${person}.key`)),
+      headers: {
+        ...(body ? { 'Content-Type': 'application/json', 'Content-Length': body.length } : {}),
+        ...(justification ? { 'X-Justification': justification } : {}),
+      },
+      timeout: 15_000,
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed = null;
+        try { parsed = text ? JSON.parse(text) : null; } catch { parsed = text; }
+        resolvePromise({ status: res.statusCode, json: parsed });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in 15 s`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
