@@ -100,6 +100,27 @@ public sealed partial class CrossSiteTests(CrossSiteTests.Node fixture) : IClass
     }
 
     [Fact]
+    public async Task A_form_post_of_the_nodes_own_page_with_a_null_origin_is_not_taken_for_another_sites()
+    {
+        // The console's pages are served with Referrer-Policy: no-referrer, so Chromium sends "Origin: null" on their
+        // form posts; Sec-Fetch-Site: same-origin says where they come from.
+        await ListSteps.CreateAsync(Kr, "xs-null-origin", "all-peers");
+        using var officer = Clients.DevPerson("kr-knpa", "officer", Kr);
+        using var ownPage = new HttpRequestMessage(HttpMethod.Post, "api/v1/lists/xs-null-origin/releases") { Content = CsvBody(Csv) };
+        ownPage.Headers.Add("Sec-Fetch-Site", "same-origin");
+        ownPage.Headers.Add("Origin", "null");
+        using var noMetadata = new HttpRequestMessage(HttpMethod.Post, "api/v1/lists/xs-null-origin/releases") { Content = CsvBody(Csv) };
+        noMetadata.Headers.Add("Origin", "null");
+
+        using (var accepted = await officer.SendAsync(ownPage))
+            Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+        using var refused = await officer.SendAsync(noMetadata);
+
+        Assert.Equal(CrossSiteGuard.CrossSiteRequest, await ProblemReason.Of(refused, HttpStatusCode.Forbidden));
+        Assert.Equal(1, await ReleasesAsync(officer, "xs-null-origin"));
+    }
+
+    [Fact]
     public async Task An_approval_needs_a_json_body_and_the_nodes_own_origin()
     {
         var caseRef = (await RequestSteps.DraftAsync(Kr, "officer", RequestType.Preserve, "BUDAPEST:29", "fr-ofmin", RequestSteps.Preservation)).Case.Case;

@@ -64,6 +64,10 @@ public sealed class CrossSiteGuard(RequestDelegate next)
         var site = request.Headers["Sec-Fetch-Site"].ToString();
         if (site.Length > 0 && !site.Equals("same-origin", StringComparison.OrdinalIgnoreCase) && !site.Equals("none", StringComparison.OrdinalIgnoreCase))
             return $"Sec-Fetch-Site: {site}";
+        // A browser that sends Sec-Fetch-Site has said where the request comes from, and no page can forge it. Its
+        // Origin is then no better evidence: the console's own form posts carry "Origin: null", because its pages
+        // are served with Referrer-Policy: no-referrer. Origin decides only for browsers without fetch metadata.
+        if (site.Length > 0) return null;
         // Browsers that send no fetch metadata still send Origin on every unsafe request; "null" (a sandboxed frame, a
         // redirect across origins) is another origin too.
         if (request.Headers.Origin.ToString() is { Length: > 0 } origin && !IsOwnOrigin(request, origin))
