@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Federation.Auditor.Verify;
 using Federation.Core.Audit;
 using Federation.Core.Ledger;
 
@@ -112,6 +113,23 @@ public sealed class VerifyCommandTests : IDisposable
         var (exit, _, error) = Verify(quorum: 2);
         Assert.Equal(1, exit);
         Assert.Contains("expected at least 2 cosignatures by trusted witnesses; found 1", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_crl_in_the_trust_directory_larger_than_any_crl_is_refused_before_it_is_read()
+    {
+        WriteBundle(4, [4]);
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=xx-test CA", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var ca = request.CreateSelfSigned(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddYears(100));
+        File.WriteAllText(Path.Combine(_trust, "xx-test.crt"), ca.ExportCertificatePem());
+        using (var crl = File.Create(Path.Combine(_trust, "xx-test.crl")))
+            crl.SetLength(BoundedFile.MaxCrlBytes + 1); // sparse: costs no disk, and must cost no memory
+
+        var (exit, _, error) = Verify();
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"{BoundedFile.TooLarge}: trust file xx-test.crl: expected at most {BoundedFile.MaxCrlBytes} bytes", error, StringComparison.Ordinal);
     }
 
     [Fact]

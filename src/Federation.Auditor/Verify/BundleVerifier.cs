@@ -46,7 +46,7 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
             if (trust.For(node) is not { } trusted) refused = $"no {node}.crt in the trust directory ({trust.Describe()})";
             else
             {
-                var result = DescriptorVerifier.Verify(File.ReadAllBytes(descriptorPath), node, new TrustAnchor(trusted.Ca), time.GetUtcNow(), manifest.Origin);
+                var result = DescriptorVerifier.Verify(BoundedFile.Read(descriptorPath, BoundedFile.MaxDescriptorBytes, "descriptor"), node, new TrustAnchor(trusted.Ca), time.GetUtcNow(), manifest.Origin);
                 if (result.Reason == "log-origin-not-bound")
                     throw new AuditFailure("descriptor", $"a log key named after the origin {manifest.Origin}", result.Detail);
                 if (!result.Valid) refused = $"{result.Reason} ({result.Detail})";

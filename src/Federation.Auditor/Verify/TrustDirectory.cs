@@ -51,7 +51,7 @@ public sealed record TrustDirectory(IReadOnlyDictionary<NodeId, TrustedNode> Nod
             var name = Path.GetFileName(file);
             var node = NodeOf(name);
             if (!nodes.TryGetValue(node, out var trusted)) throw Refused(name, $"a CRL with no {node}.crt beside it");
-            try { nodes[node] = trusted with { Crl = RevocationList.Load(File.ReadAllBytes(file), trusted.Ca) }; }
+            try { nodes[node] = trusted with { Crl = RevocationList.Load(BoundedFile.Read(file, BoundedFile.MaxCrlBytes, $"trust file {name}"), trusted.Ca) }; }
             catch (CryptographicException e)
             {
                 throw new AuditFailure($"trust file {name}", $"a CRL signed by {node}'s CA {trusted.Ca.Subject}", e.Message);
