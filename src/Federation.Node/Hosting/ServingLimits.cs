@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Federation.Node.Hosting;
 
 /// <summary>
@@ -28,25 +26,17 @@ public sealed record ServingLimits(
         var s = configuration.GetSection("Node:Limits");
         var d = Default;
         var limits = new ServingLimits(
-            (int)Number(s, "MaxConnectionsPerPort", d.MaxConnectionsPerPort, 1, 1_000_000),
-            (int)Number(s, "MaxConnectionsPerAddress", d.MaxConnectionsPerAddress, 1, 1_000_000),
-            TimeSpan.FromSeconds(Number(s, "TlsHandshakeSeconds", (long)d.TlsHandshake.TotalSeconds, 1, 120)),
-            TimeSpan.FromSeconds(Number(s, "RequestHeadersSeconds", (long)d.RequestHeaders.TotalSeconds, 1, 300)),
-            TimeSpan.FromSeconds(Number(s, "KeepAliveSeconds", (long)d.KeepAlive.TotalSeconds, 1, 3600)),
-            (int)Number(s, "MinRequestBodyBytesPerSecond", d.MinRequestBodyBytesPerSecond, 1, 1L << 30),
-            (int)Number(s, "MinResponseBytesPerSecond", d.MinResponseBytesPerSecond, 1, 1L << 30),
-            Number(s, "MaxRequestBodyBytes", d.MaxRequestBodyBytes, 64 * 1024, 4L << 30));
+            (int)WholeNumberSetting.Read(s, "MaxConnectionsPerPort", d.MaxConnectionsPerPort, 1, 1_000_000),
+            (int)WholeNumberSetting.Read(s, "MaxConnectionsPerAddress", d.MaxConnectionsPerAddress, 1, 1_000_000),
+            TimeSpan.FromSeconds(WholeNumberSetting.Read(s, "TlsHandshakeSeconds", (long)d.TlsHandshake.TotalSeconds, 1, 120)),
+            TimeSpan.FromSeconds(WholeNumberSetting.Read(s, "RequestHeadersSeconds", (long)d.RequestHeaders.TotalSeconds, 1, 300)),
+            TimeSpan.FromSeconds(WholeNumberSetting.Read(s, "KeepAliveSeconds", (long)d.KeepAlive.TotalSeconds, 1, 3600)),
+            (int)WholeNumberSetting.Read(s, "MinRequestBodyBytesPerSecond", d.MinRequestBodyBytesPerSecond, 1, 1L << 30),
+            (int)WholeNumberSetting.Read(s, "MinResponseBytesPerSecond", d.MinResponseBytesPerSecond, 1, 1L << 30),
+            WholeNumberSetting.Read(s, "MaxRequestBodyBytes", d.MaxRequestBodyBytes, 64 * 1024, 4L << 30));
         if (limits.MaxConnectionsPerAddress > limits.MaxConnectionsPerPort)
             throw new NodeConfigurationException($"{s.Path}:MaxConnectionsPerAddress", s["MaxConnectionsPerAddress"],
                 $"must not exceed MaxConnectionsPerPort ({limits.MaxConnectionsPerPort})");
         return limits;
-    }
-
-    private static long Number(IConfigurationSection s, string key, long fallback, long min, long max)
-    {
-        if (s[key] is not { } text) return fallback;
-        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
-            ? v
-            : throw new NodeConfigurationException($"{s.Path}:{key}", text, $"must be a whole number from {min} to {max}");
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Federation.Node.Hosting;
 
 namespace Federation.Node.Sync;
@@ -35,23 +34,15 @@ public sealed record SyncOptions(
         var s = configuration.GetSection("Node:Sync");
         var d = Default;
         var options = new SyncOptions(
-            Number(s, "MaxObjectBytes", d.MaxObjectBytes, 1024, 1L << 30),
-            Number(s, "MaxFeedPageBytes", d.MaxFeedPageBytes, 4096, 64L << 20),
-            Number(s, "PageBudgetBytes", d.PageBudgetBytes, 1024, 4L << 30),
-            TimeSpan.FromSeconds(Number(s, "IdleReadSeconds", (long)d.IdleRead.TotalSeconds, 1, 600)),
-            TimeSpan.FromSeconds(Number(s, "PullTimeoutSeconds", (long)d.PullTimeout.TotalSeconds, 2, 86400)),
-            (int)Number(s, "UnhealthyAfterFailures", d.UnhealthyAfterFailures, 1, 1000));
+            WholeNumberSetting.Read(s, "MaxObjectBytes", d.MaxObjectBytes, 1024, 1L << 30),
+            WholeNumberSetting.Read(s, "MaxFeedPageBytes", d.MaxFeedPageBytes, 4096, 64L << 20),
+            WholeNumberSetting.Read(s, "PageBudgetBytes", d.PageBudgetBytes, 1024, 4L << 30),
+            TimeSpan.FromSeconds(WholeNumberSetting.Read(s, "IdleReadSeconds", (long)d.IdleRead.TotalSeconds, 1, 600)),
+            TimeSpan.FromSeconds(WholeNumberSetting.Read(s, "PullTimeoutSeconds", (long)d.PullTimeout.TotalSeconds, 2, 86400)),
+            (int)WholeNumberSetting.Read(s, "UnhealthyAfterFailures", d.UnhealthyAfterFailures, 1, 1000));
         if (options.PullTimeout <= options.IdleRead)
             throw new NodeConfigurationException($"{s.Path}:PullTimeoutSeconds", s["PullTimeoutSeconds"],
                 $"must be longer than IdleReadSeconds ({options.IdleRead.TotalSeconds:0})");
         return options;
-    }
-
-    private static long Number(IConfigurationSection s, string key, long fallback, long min, long max)
-    {
-        if (s[key] is not { } text) return fallback;
-        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
-            ? v
-            : throw new NodeConfigurationException($"{s.Path}:{key}", text, $"must be a whole number from {min} to {max}");
     }
 }
