@@ -204,8 +204,10 @@ public sealed class LedgerTamperDrillTests : IAsyncLifetime
     {
         var (id, first, second) = await TwoCosignaturesByFrAsync();
         var checkpoints = _kr.Services.GetRequiredService<LedgerCheckpoints>();
-        await checkpoints.AddCosignatureAsync(id, NodeId.Parse("fr-ofmin"), first, DateTimeOffset.UtcNow, CancellationToken.None);
-        await checkpoints.AddCosignatureAsync(id, NodeId.Parse("nl-police"), second, DateTimeOffset.UtcNow, CancellationToken.None);
+        await checkpoints.AddCosignatureAsync(id, CosignerId.Peer(NodeId.Parse("fr-ofmin")), first, DateTimeOffset.UtcNow, CancellationToken.None);
+        await checkpoints.AddCosignatureAsync(id, CosignerId.Peer(NodeId.Parse("nl-police")), second, DateTimeOffset.UtcNow, CancellationToken.None);
+        // Nor does configuring the same key as an outside witness make its second line a second witness.
+        await checkpoints.AddCosignatureAsync(id, CosignerId.Outside(first.Name), second, DateTimeOffset.UtcNow, CancellationToken.None);
         var latest = await checkpoints.LatestAsync(CancellationToken.None);
         Assert.Equal(first.ToLine(), Assert.Single(latest!.Cosignatures).Line.ToLine());
     }

@@ -20,7 +20,7 @@ public sealed class LedgerWitnessingTests(ThreeNodes nodes) : IClassFixture<Thre
                 {
                     var signed = await LedgerEvents.SignAsync(node);
                     var outcomes = await node.Services.GetRequiredService<Witnessing>().CollectAsync(signed, CancellationToken.None);
-                    Assert.All(outcomes, o => Assert.True(o.Cosigned, $"{o.Peer}: {o.Detail}"));
+                    Assert.All(outcomes, o => Assert.True(o.Cosigned, $"{o.Witness}: {o.Detail}"));
                     Assert.Equal(2, outcomes.Count);
                 }
                 else

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Federation.Core.Identity;
 using Federation.Core.Ledger;
 using Federation.Node.Hosting;
 using Npgsql;
@@ -58,7 +57,7 @@ public sealed class LedgerCheckpoints(NpgsqlDataSource db, NodeSettings settings
 
     /// <summary>The size of the largest checkpoint <paramref name="witness"/> has cosigned for this log (0 if none): the
     /// <c>old</c> size of the next add-checkpoint request to it.</summary>
-    public async Task<ulong> LastCosignedSizeAsync(NodeId witness, CancellationToken ct)
+    public async Task<ulong> LastCosignedSizeAsync(CosignerId witness, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
             SELECT coalesce(max(c.tree_size), 0) FROM {_schema}.ledger_cosignature s
@@ -68,9 +67,9 @@ public sealed class LedgerCheckpoints(NpgsqlDataSource db, NodeSettings settings
         return checked((ulong)(long)(await cmd.ExecuteScalarAsync(ct))!);
     }
 
-    /// <summary>Stores a verified cosignature. The first one stored for a checkpoint by a witness (its node id) or by a
+    /// <summary>Stores a verified cosignature. The first one stored for a checkpoint by a witness (<see cref="CosignerId"/>) or by a
     /// witness key (name and key id, <c>ledger_cosignature_one_per_key</c>) is kept; any later one is ignored.</summary>
-    public async Task AddCosignatureAsync(long checkpointId, NodeId witness, NoteSignature line, DateTimeOffset cosignedAt, CancellationToken ct)
+    public async Task AddCosignatureAsync(long checkpointId, CosignerId witness, NoteSignature line, DateTimeOffset cosignedAt, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
             INSERT INTO {_schema}.ledger_cosignature (checkpoint_id, witness, signature_line, cosigned_at) VALUES ($1, $2, $3, $4)
@@ -115,7 +114,7 @@ public sealed class LedgerCheckpoints(NpgsqlDataSource db, NodeSettings settings
             while (await reader.ReadAsync(ct))
                 found.Add((reader.GetInt64(0), SignedCheckpoint.Parse(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2)));
         }
-        var cosignatures = found.ToDictionary(f => f.Id, _ => new List<(NodeId, NoteSignature)>());
+        var cosignatures = found.ToDictionary(f => f.Id, _ => new List<(CosignerId, NoteSignature)>());
         if (withCosignatures && found.Count > 0)
         {
             await using var cmd = new NpgsqlCommand($"""
@@ -125,7 +124,7 @@ public sealed class LedgerCheckpoints(NpgsqlDataSource db, NodeSettings settings
             cmd.Parameters.AddWithValue(found.Select(f => f.Id).ToArray());
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
-                cosignatures[reader.GetInt64(0)].Add((NodeId.Parse(reader.GetString(1)), NoteSignature.ParseLine(reader.GetString(2).TrimEnd('\n'))));
+                cosignatures[reader.GetInt64(0)].Add((CosignerId.FromStored(reader.GetString(1)), NoteSignature.ParseLine(reader.GetString(2).TrimEnd('\n'))));
         }
         return [.. found.Select(f => new StoredCheckpoint(f.Id, f.Signed, f.At, cosignatures[f.Id]))];
     }

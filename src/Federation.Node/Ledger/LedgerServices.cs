@@ -11,6 +11,7 @@ public static class LedgerServices
         services.AddSingleton<LedgerCheckpoints>();
         services.AddSingleton<WitnessRecords>();
         services.AddSingleton<WitnessService>();
+        services.AddSingleton<OutsideWitnessClients>();
         services.AddSingleton<Witnessing>();
         services.AddTransient<LedgerCheckpointJob>();
         return services;

@@ -9,12 +9,14 @@ namespace Federation.Node.Ledger;
 /// <summary>
 /// The node's transparency-log configuration, checked before anything starts (see docs/configuration.md):
 /// <c>Node:Certificates:LogKey</c> and <c>WitnessKey</c> (C2SP signer-key files), <c>Node:Ledger:Origin</c>
-/// (defaults from the node id, and must be the log key's name), and the checkpoint cadence. Owns the keys.
+/// (defaults from the node id, and must be the log key's name), the checkpoint cadence and the outside witnesses
+/// (<c>Node:Ledger:Witnesses</c>). Owns the keys.
 /// </summary>
 public sealed class LedgerSettings : IDisposable
 {
-    private LedgerSettings(string origin, Ed25519NoteSigner logKey, CosignatureV1Signer witnessKey, TimeSpan checkpointInterval, TimeSpan freshness) =>
-        (Origin, LogKey, WitnessKey, CheckpointInterval, Freshness) = (origin, logKey, witnessKey, checkpointInterval, freshness);
+    private LedgerSettings(string origin, Ed25519NoteSigner logKey, CosignatureV1Signer witnessKey, TimeSpan checkpointInterval, TimeSpan freshness,
+        IReadOnlyList<OutsideWitness> witnesses) =>
+        (Origin, LogKey, WitnessKey, CheckpointInterval, Freshness, Witnesses) = (origin, logKey, witnessKey, checkpointInterval, freshness, witnesses);
 
     /// <summary>The first line of every checkpoint; equal to the log key's name.</summary>
     public string Origin { get; }
@@ -30,6 +32,9 @@ public sealed class LedgerSettings : IDisposable
 
     /// <summary>A checkpoint is signed at least this often, grown or not, so freshness is provable (<c>Node:Ledger:CheckpointMinutes</c>).</summary>
     public TimeSpan Freshness { get; }
+
+    /// <summary>Witnesses that are not peers (<c>Node:Ledger:Witnesses</c>), asked for cosignatures like the peers.</summary>
+    public IReadOnlyList<OutsideWitness> Witnesses { get; }
 
     public static LedgerSettings Load(IConfiguration configuration, IHostEnvironment environment, NodeId node)
     {
@@ -60,7 +65,8 @@ public sealed class LedgerSettings : IDisposable
         var seconds = WholeNumber(ledger, "CheckpointSeconds", 10, 1, 3600, "seconds");
         var minutes = WholeNumber(ledger, "CheckpointMinutes", 5, 1, 1440, "minutes");
         if (minutes * 60 < seconds) throw Bad(ledger, "CheckpointMinutes", "must not be shorter than CheckpointSeconds");
-        return new LedgerSettings(logKey.Name, logKey, witnessKey, TimeSpan.FromSeconds(seconds), TimeSpan.FromMinutes(minutes));
+        var witnesses = OutsideWitness.LoadAll(ledger, baseDir, witnessKey.Verifier);
+        return new LedgerSettings(logKey.Name, logKey, witnessKey, TimeSpan.FromSeconds(seconds), TimeSpan.FromMinutes(minutes), witnesses);
     }
 
     private static T LoadKey<T>(IConfigurationSection s, string key, string baseDir, Func<string, T> parse)

@@ -1,10 +1,9 @@
-using Federation.Core.Identity;
 using Federation.Core.Ledger;
 
 namespace Federation.Node.Ledger;
 
-/// <summary>A checkpoint this node signed, with the cosignatures its peers returned for it so far.</summary>
-public sealed record StoredCheckpoint(long Id, SignedCheckpoint Signed, DateTimeOffset SignedAt, IReadOnlyList<(NodeId Witness, NoteSignature Line)> Cosignatures)
+/// <summary>A checkpoint this node signed, with the cosignatures its peers and outside witnesses returned for it so far.</summary>
+public sealed record StoredCheckpoint(long Id, SignedCheckpoint Signed, DateTimeOffset SignedAt, IReadOnlyList<(CosignerId Witness, NoteSignature Line)> Cosignatures)
 {
     public ulong Size => Signed.Checkpoint.Size;
 
