@@ -4,9 +4,10 @@
 #           nl-police, wait until healthy, print each node's view of its peers (fetched over mTLS)
 #   down    stop exactly the processes 'up' started (PID files in deploy/local/run/)
 #   status  the same peer table, for nodes that are running
-#   test    prepare PostgreSQL the same way, then run the whole test suite, then the web console's browser tests
-#           (tests/console: installs Debian's chromium and the npm packages if missing, brings a federation up and
-#           takes it down); exits non-zero if either part failed. FEDERATION_BROWSER_TESTS=0 skips the browser part.
+#   test    prepare PostgreSQL the same way, install Debian's chromium if missing (the .NET tests render fedaudit's
+#           report in it), run the whole test suite, then the web console's browser tests (tests/console: installs the
+#           npm packages if missing, brings a federation up and takes it down); exits non-zero if either part failed.
+#           FEDERATION_BROWSER_TESTS=0 skips the browser part (and lets the .NET browser tests skip without chromium).
 #   test-console  only the browser tests
 # Development only: the nodes use the public keys in certs-dev/.
 set -euo pipefail
@@ -238,8 +239,16 @@ down() {
 
 run_tests() {
   ensure_postgres
+  # fedaudit's report is rendered in headless Chromium by the .NET tests too (VerifyReportTests), so Chromium is
+  # installed first and those tests must run; FEDERATION_BROWSER_TESTS=0 lets them skip where it is absent.
+  local require=0
+  if [ "${FEDERATION_BROWSER_TESTS:-1}" != 0 ]; then ensure_chromium; require=1; fi
   cd "$ROOT"
-  local rc=0
+  local rc=0 results="" prev=""
+  for a in "$@"; do [ "$prev" = --results-directory ] && results=$a; prev=$a; done
+  # Screenshots the .NET tests take go beside their TRX files when a results directory is given.
+  FEDERATION_TEST_ARTIFACTS="${FEDERATION_TEST_ARTIFACTS:-${results:+$(realpath -m "$results")/dotnet}}" \
+  FEDERATION_REQUIRE_BROWSER="${FEDERATION_REQUIRE_BROWSER:-$require}" \
   FEDERATION_TEST_DB="${FEDERATION_TEST_DB:-Host=/var/run/postgresql;Username=$(id -un);Database=postgres}" \
     dotnet test Federation.sln -c Release --logger "console;verbosity=normal" "$@" || rc=$?
   if [ "${FEDERATION_BROWSER_TESTS:-1}" != 0 ]; then console_tests "$@" || rc=$((rc ? rc : $?)); fi
@@ -248,14 +257,18 @@ run_tests() {
 
 # The console's end-to-end tests in headless Debian Chromium against a federation brought up for them. Results go to
 # tests/console/artifacts (a TRX file and screenshots), copied to dotnet test's --results-directory when one is given.
-console_tests() {
-  local results="" prev=""
-  for a in "$@"; do [ "$prev" = --results-directory ] && results=$a; prev=$a; done
+ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then
     say "installing chromium (apt-get)..."
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
   fi
+}
+
+console_tests() {
+  local results="" prev=""
+  for a in "$@"; do [ "$prev" = --results-directory ] && results=$a; prev=$a; done
+  ensure_chromium
   command -v npm >/dev/null || die "Node.js and npm are required for the console tests"
   (cd "$ROOT/tests/console" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in tests/console failed"
   rm -rf "$ROOT/tests/console/artifacts" && mkdir -p "$ROOT/tests/console/artifacts"

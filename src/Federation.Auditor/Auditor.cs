@@ -14,13 +14,15 @@ public static class Auditor
         usage: fedaudit <verb> ...
           descriptor <file.p7s> --ca <ca.crt> --node <node-id> [--origin <log-origin>]
                  verify a node's signed descriptor; its log key must be named --origin (default federation.node/<node-id>/log)
-          verify <bundle dir> --trust <dir> [--quorum k]
+          verify <bundle dir> --trust <dir> [--quorum k] [--report <file.html>]
                  check an audit export (fedctl audit export) offline: every entry, the Merkle tree, every checkpoint's
                  log signature, consistency between checkpoints, and at least k witness cosignatures on the latest.
                  The trust directory holds each agency CA named after the one node it vouches for (<node-id>.crt or
                  .pem, e.g. kr-knpa.crt), optionally its CRL (<node-id>.crl), and the witnesses' verifier keys (*.vkey);
                  a log key may be given there as a .vkey instead of the CA. Envelopes signed by peers (releases and
-                 messages received) need those peers' CAs too.
+                 messages received) need those peers' CAs too. --report writes a self-contained HTML report (what
+                 was verified, the trust used, entries per event type, the checkpoints and their witnesses, and the
+                 first failure with its reason), also when verification fails; the exit code is unchanged.
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time)

@@ -21,11 +21,16 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
 {
     private const int ProgressEvery = 100_000;
 
+    /// <summary>Where what was verified is noted for a report (<c>--report</c>); the checks do not depend on it.</summary>
+    public Report.VerificationRecord? Record { get; init; }
+
     public string Verify(string dir)
     {
         var manifest = Read<AuditManifest>(Path.Combine(dir, AuditBundle.ManifestFile), AuditBundle.ManifestFile);
         if (manifest.Format != AuditBundle.Format) throw new AuditFailure(AuditBundle.ManifestFile, $"format {AuditBundle.Format}", manifest.Format);
+        Record?.Read(manifest);
         var (logKeys, keySource) = LogKeys(dir, manifest);
+        Record?.UsedLogKeys(logKeys, keySource);
         progress.WriteLine($"bundle of {manifest.NodeId}, origin {manifest.Origin}, {manifest.TreeSize} entries; log key {string.Join(", ", logKeys)} ({keySource})");
 
         var (store, size) = Entries(dir, manifest);
@@ -98,6 +103,7 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
                 throw new AuditFailure($"{where}: leaf hash", $"{stored} (stored in the tree when it was logged)", $"{leaf} recomputed from the entry's fields: the entry was altered or moved after it was logged");
             EnvelopeAudit.RequireEnvelope(entry, where);
             if (entry.EnvelopeSha256 is { } signedContent) envelopes.Check(entry, Convert.FromBase64String(signedContent), where);
+            Record?.Entry(entry.EventType, entry.EnvelopeSha256 is not null);
             completed.Clear();
             range = range.Append(leaf, completed);
             store.AddRange(completed);
@@ -171,6 +177,9 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
                 if (consistent != ProofCheck.Valid)
                     throw new AuditFailure($"{where}: consistency", $"an extension of the previous checkpoint (size {previous.Size})", consistent.ToString());
             }
+            Record?.Checkpoint(new Report.CheckpointRecord(stored.Id, checkpoint.Size, stored.SignedAt,
+                [.. witnessLines.Select(s => $"{s.Name}+{s.KeyId}").Distinct(StringComparer.Ordinal)],
+                [.. verification.Unverified.Select(s => $"{s.Name}+{s.KeyId}")]));
             previous = checkpoint;
             latest = (checkpoint.Size, cosignatures);
             latestLines = witnessLines.Count;

@@ -2,12 +2,13 @@ using System.Globalization;
 
 namespace Federation.Auditor.Verify;
 
-/// <summary><c>fedaudit verify &lt;dir&gt; --trust &lt;dir&gt; [--quorum k]</c>.</summary>
+/// <summary><c>fedaudit verify &lt;dir&gt; --trust &lt;dir&gt; [--quorum k] [--report FILE.html]</c>. The report is written
+/// whether the bundle verifies or not; the exit code is the same with or without it.</summary>
 internal static class VerifyCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time)
     {
-        string? bundle = null, trust = null;
+        string? bundle = null, trust = null, reportPath = null;
         var quorum = 0;
         for (var i = 0; i < args.Length; i++)
         {
@@ -15,6 +16,9 @@ internal static class VerifyCommand
             {
                 case "--trust" when i + 1 < args.Length:
                     trust = args[++i];
+                    break;
+                case "--report" when i + 1 < args.Length:
+                    reportPath = args[++i];
                     break;
                 case "--quorum" when i + 1 < args.Length:
                     if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out quorum))
@@ -31,16 +35,38 @@ internal static class VerifyCommand
         if (!Directory.Exists(bundle)) return Auditor.UsageError(stderr, $"{bundle} is not a directory");
         if (!Directory.Exists(trust)) return Auditor.UsageError(stderr, $"--trust: {trust} is not a directory");
 
+        var record = new Report.VerificationRecord(Path.GetFullPath(bundle), time.GetUtcNow(), quorum);
+        int exit;
         try
         {
-            var report = new BundleVerifier(TrustDirectory.Load(trust), quorum, time, stdout).Verify(bundle);
-            stdout.WriteLine($"OK: {report}");
-            return 0;
+            var directory = TrustDirectory.Load(trust);
+            record.Trusted(directory);
+            var summary = new BundleVerifier(directory, quorum, time, stdout) { Record = record }.Verify(bundle);
+            record.Succeeded(summary);
+            stdout.WriteLine($"OK: {summary}");
+            exit = 0;
         }
         catch (AuditFailure failure)
         {
+            record.Failed(failure);
             stderr.WriteLine(failure.Reason is { } reason ? $"fedaudit: FAILED: {reason}: {failure.Message}" : $"fedaudit: FAILED: {failure.Message}");
-            return 1;
+            exit = 1;
         }
+        return reportPath is null ? exit : WriteReport(record, reportPath, exit, stdout, stderr);
+    }
+
+    private static int WriteReport(Report.VerificationRecord record, string path, int exit, TextWriter stdout, TextWriter stderr)
+    {
+        try
+        {
+            Report.HtmlReport.Write(record, path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The verdict above stands; only the report is missing, and an auditor relying on it must notice.
+            return Auditor.UsageError(stderr, $"--report: cannot write {path}: {e.Message}");
+        }
+        (exit == 0 ? stdout : stderr).WriteLine($"fedaudit: report written to {Path.GetFullPath(path)}");
+        return exit;
     }
 }
