@@ -19,19 +19,27 @@ public sealed class LedgerOutsideWitnessTests(LedgerOutsideWitnessTests.KrWithWi
         public OutsideWitnessServer Good { get; } = new("witness.test/good", LedgerEvents.PublishedLogKey("kr-knpa"));
         public OutsideWitnessServer Impostor { get; } = new("witness.test/impostor", LedgerEvents.PublishedLogKey("kr-knpa"));
         public OutsideWitnessServer Slow { get; } = new("witness.test/slow", LedgerEvents.PublishedLogKey("kr-knpa"));
+        public OutsideWitnessServer OtherCa { get; } = new("witness.test/other-ca", LedgerEvents.PublishedLogKey("kr-knpa"));
+        public OutsideWitnessServer Unpinned { get; } = new("witness.test/unpinned", LedgerEvents.PublishedLogKey("kr-knpa"));
         public TestNode Kr { get; private set; } = null!;
 
         public async Task InitializeAsync()
         {
             // Same name, another key: what a witness whose key was swapped, or a man in the middle, would answer.
             Impostor.AnswerKey = CosignatureV1Signer.Parse(CosignatureV1Signer.GenerateKey(Impostor.Name).SignerKey);
-            await Task.WhenAll(Good.StartAsync(), Impostor.StartAsync(), Slow.StartAsync());
+            await Task.WhenAll(All.Select(w => w.StartAsync()));
+            // A TLS certificate from another CA than the one pinned for the witness; and one checked against the
+            // system's roots, which do not hold the test CA.
+            var otherCa = OtherCa.Setting();
+            otherCa["CaCertificate"] = Good.CaFile;
+            var unpinned = Unpinned.Setting();
+            unpinned.Remove("CaCertificate");
             Kr = new TestNode("kr-knpa")
             {
                 Customize = c => c["Node"]!["Ledger"] = new JsonObject
                 {
                     ["CheckpointSeconds"] = 1,
-                    ["Witnesses"] = new JsonArray(Good.Setting(), Impostor.Setting(), Slow.Setting()),
+                    ["Witnesses"] = new JsonArray(Good.Setting(), Impostor.Setting(), Slow.Setting(), otherCa, unpinned),
                 },
             };
             await Kr.StartAsync();
@@ -40,8 +48,10 @@ public sealed class LedgerOutsideWitnessTests(LedgerOutsideWitnessTests.KrWithWi
         public async Task DisposeAsync()
         {
             await Kr.DisposeAsync();
-            foreach (var w in new[] { Good, Impostor, Slow }) await w.DisposeAsync();
+            foreach (var w in All) await w.DisposeAsync();
         }
+
+        private OutsideWitnessServer[] All => [Good, Impostor, Slow, OtherCa, Unpinned];
     }
 
     private TestNode Kr => fixture.Kr;
@@ -162,5 +172,21 @@ public sealed class LedgerOutsideWitnessTests(LedgerOutsideWitnessTests.KrWithWi
         Assert.True(good.Cosigned, good.Detail);
         Assert.Equal(conflicts + 1, fixture.Good.Conflicts);
         Assert.Equal(next.Size, fixture.Good.Size);
+    }
+
+    [Fact]
+    public async Task A_witness_whose_tls_certificate_does_not_chain_to_the_pinned_ca_is_not_asked()
+    {
+        var signed = await NextCheckpointAsync();
+        var outcomes = await Witnessing.CollectAsync(signed, CancellationToken.None);
+        foreach (var server in new[] { fixture.OtherCa, fixture.Unpinned })
+        {
+            var outcome = Assert.Single(outcomes, o => o.Witness == CosignerId.Outside(server.Name));
+            Assert.False(outcome.Cosigned);
+            Assert.Contains("SSL connection could not be established", outcome.Detail, StringComparison.Ordinal);
+            Assert.Equal(0, server.Requests); // refused in the handshake: the checkpoint never reached it
+        }
+        Assert.Contains(Kr.Logs.Lines, l => l.Contains("witness.test/other-ca: it does not chain to the pinned CA", StringComparison.Ordinal));
+        Assert.True(Assert.Single(outcomes, o => o.Witness == CosignerId.Outside(fixture.Good.Name)).Cosigned);
     }
 }
