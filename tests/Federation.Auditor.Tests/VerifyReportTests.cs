@@ -173,4 +173,24 @@ public sealed class VerifyReportTests : IDisposable
         Assert.DoesNotContain(HostileWitness, html, StringComparison.Ordinal);
         Assert.Contains("default-src 'none'", System.Net.WebUtility.HtmlDecode(html), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_record_stays_bounded_for_a_bundle_of_any_size()
+    {
+        var record = new VerificationRecord("bundle", DateTimeOffset.UnixEpoch, 1);
+        for (var i = 0; i < 10_000; i++)
+            record.Checkpoint(new CheckpointRecord(i, (ulong)i, DateTimeOffset.UnixEpoch.AddMinutes(i), [], []));
+        for (var i = 0; i < 600; i++) record.Entry($"type-{i}", withEnvelope: false);
+        record.Entry("type-0", withEnvelope: true);
+
+        Assert.InRange(record.Checkpoints.Count, 1000, VerificationRecord.MaxCheckpoints + 1);
+        Assert.Equal(0, record.Checkpoints[0].Id);
+        Assert.Equal(9_999, record.Checkpoints[^1].Id);
+        Assert.Equal(10_000, record.CheckpointCount);
+        Assert.Equal(VerificationRecord.MaxEventTypes, record.EventTypes.Count);
+        Assert.Equal(100, record.OtherTypes);
+        Assert.Equal(2, record.EventTypes["type-0"]);
+        Assert.Equal(601UL, record.Entries);
+        Assert.Contains("(types beyond the first 500)</td><td class=\"n\">100</td>", HtmlReport.Render(record), StringComparison.Ordinal);
+    }
 }

@@ -108,6 +108,8 @@ public static class HtmlReport
         html.Append("<h2>Entries per event type</h2><table id=\"event-types\"><tr><th>Event type</th><th>Entries</th></tr>");
         foreach (var (type, count) in r.EventTypes)
             html.Append($"<tr><td><code>{E(type)}</code></td><td class=\"n\">{E(count)}</td></tr>");
+        if (r.OtherTypes > 0)
+            html.Append($"<tr><td>(types beyond the first {E(VerificationRecord.MaxEventTypes)})</td><td class=\"n\">{E(r.OtherTypes)}</td></tr>");
         html.Append($"<tr><th>Total</th><th class=\"n\">{E(r.Entries)}</th></tr></table>");
     }
 

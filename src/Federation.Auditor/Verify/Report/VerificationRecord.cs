@@ -7,11 +7,15 @@ namespace Federation.Auditor.Verify.Report;
 /// What one <c>fedaudit verify</c> saw, collected as <see cref="BundleVerifier"/> goes (it only records what it has
 /// already checked) so that <see cref="HtmlReport"/> can say what was verified, under which trust, and where it
 /// stopped. Every string in it may come from the bundle and is hostile. Memory stays bounded whatever the bundle's
-/// size: counts per event type, and at most <see cref="MaxCheckpoints"/> checkpoints kept evenly spread (plus the latest).
+/// size: counts for at most <see cref="MaxEventTypes"/> event types, and at most <see cref="MaxCheckpoints"/> checkpoints kept evenly spread (plus the latest).
 /// </summary>
 public sealed class VerificationRecord(string bundle, DateTimeOffset verifiedAt, int quorum)
 {
     public const int MaxCheckpoints = 2048;
+
+    /// <summary>Distinct event types counted by name; entries of any further type are counted together
+    /// (<see cref="OtherTypes"/>), as a bundle may invent a new type per entry.</summary>
+    public const int MaxEventTypes = 500;
 
     private readonly List<CheckpointRecord> _checkpoints = [];
     private readonly SortedDictionary<string, long> _eventTypes = new(StringComparer.Ordinal);
@@ -29,6 +33,9 @@ public sealed class VerificationRecord(string bundle, DateTimeOffset verifiedAt,
     public ulong Entries { get; private set; }
     public long Envelopes { get; private set; }
     public IReadOnlyDictionary<string, long> EventTypes => _eventTypes;
+
+    /// <summary>Entries whose type came after <see cref="MaxEventTypes"/> others.</summary>
+    public long OtherTypes { get; private set; }
 
     /// <summary>Checkpoints that passed their checks, oldest first, thinned evenly when there are many.</summary>
     public IReadOnlyList<CheckpointRecord> Checkpoints => Latest is { } latest && (_checkpoints.Count == 0 || _checkpoints[^1] != latest)
@@ -51,7 +58,9 @@ public sealed class VerificationRecord(string bundle, DateTimeOffset verifiedAt,
 
     internal void Entry(string eventType, bool withEnvelope)
     {
-        _eventTypes[eventType] = _eventTypes.GetValueOrDefault(eventType) + 1;
+        if (_eventTypes.TryGetValue(eventType, out var n)) _eventTypes[eventType] = n + 1;
+        else if (_eventTypes.Count < MaxEventTypes) _eventTypes[eventType] = 1;
+        else OtherTypes++;
         Entries++;
         if (withEnvelope) Envelopes++;
     }
