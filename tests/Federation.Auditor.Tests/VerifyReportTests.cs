@@ -193,4 +193,16 @@ public sealed class VerifyReportTests : IDisposable
         Assert.Equal(601UL, record.Entries);
         Assert.Contains("(types beyond the first 500)</td><td class=\"n\">100</td>", HtmlReport.Render(record), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_trust_directory_that_does_not_load_still_gets_a_report_naming_why()
+    {
+        WriteBundle();
+        File.WriteAllText(Path.Combine(_trust, "ca.crt"), "not read: the old layout is refused by name");
+        var (exit, report) = VerifyWithReport("trust-layout", quorum: 1);
+        Assert.Equal(1, exit);
+        var html = File.ReadAllText(report);
+        Assert.Contains("<code id=\"failure-reason\">trust-layout</code>", html, StringComparison.Ordinal);
+        Assert.Contains("The trust directory was not read.", html, StringComparison.Ordinal);
+    }
 }
