@@ -6,8 +6,11 @@ namespace Federation.Cli.Audit;
 public static class AuditCommand
 {
     public const string Usage = """
-        fedctl audit export --node <agency-url> --cert <auditor.crt> --key <auditor.key> --out <dir> --justification <why> [--ca <node-ca.crt>]
-            (--ca pins the node's agency CA for the TLS connection; without it the system trust store is used.
+        fedctl audit export --node <agency-url> --cert <auditor.crt> --key <auditor.key> --out <dir> --justification <why> [--ca <node-ca.crt>] [--no-fresh]
+            (First the node signs a checkpoint now and every peer is asked to cosign it now; the export is anchored on
+             it and who cosigned or refused is printed. Verify with fedaudit verify --fresh-since <the time you asked>.
+             --no-fresh exports up to the node's latest checkpoint instead.
+             --ca pins the node's agency CA for the TLS connection; without it the system trust store is used.
              Every request is a consultation: the node records it with the justification.)
         """;
 
@@ -16,7 +19,7 @@ public static class AuditCommand
         if (args.Length == 0) throw new CliException("usage:\n" + Usage, 2);
         return args[0] switch
         {
-            "export" => await AuditExport.RunAsync(CliArgs.Parse(args[1..], ["node", "cert", "key", "out", "justification", "ca"]), stdout, time),
+            "export" => await AuditExport.RunAsync(CliArgs.Parse(args[1..], ["node", "cert", "key", "out", "justification", "ca"], ["no-fresh"]), stdout, time),
             _ => throw new CliException($"unknown verb 'audit {args[0]}'\nusage:\n{Usage}", 2),
         };
     }

@@ -12,6 +12,7 @@ public static class LedgerServices
         services.AddSingleton<WitnessRecords>();
         services.AddSingleton<WitnessService>();
         services.AddSingleton<Witnessing>();
+        services.AddSingleton<FreshCheckpoint>();
         services.AddTransient<LedgerCheckpointJob>();
         return services;
     }
