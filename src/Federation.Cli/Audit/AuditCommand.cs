@@ -2,7 +2,8 @@ using Federation.Cli.Hosting;
 
 namespace Federation.Cli.Audit;
 
-/// <summary><c>fedctl audit export</c>: download a node's log as a bundle that <c>fedaudit verify</c> checks offline.</summary>
+/// <summary><c>fedctl audit export</c>: download a node's log as a bundle that <c>fedaudit verify</c> checks offline;
+/// <c>fedctl audit witnesses</c>: collect the peers' own views of it for <c>fedaudit verify --witnessed</c>.</summary>
 public static class AuditCommand
 {
     public const string Usage = """
@@ -12,6 +13,10 @@ public static class AuditCommand
              --no-fresh exports up to the node's latest checkpoint instead.
              --ca pins the node's agency CA for the TLS connection; without it the system trust store is used.
              Every request is a consultation: the node records it with the justification.)
+        fedctl audit witnesses --node <agency-url> --cert <auditor.crt> --key <auditor.key> --out <dir> --justification <why> [--ca <node-ca.crt>]
+            (The node asks each peer for the latest checkpoint of its log that the peer, as a witness, accepted, and
+             each answer is written as served to <dir>/<peer-node-id>.checkpoint, cosigned by that peer; check them
+             offline with fedaudit verify <bundle> --witnessed <dir>.)
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TimeProvider time)
@@ -20,6 +25,7 @@ public static class AuditCommand
         return args[0] switch
         {
             "export" => await AuditExport.RunAsync(CliArgs.Parse(args[1..], ["node", "cert", "key", "out", "justification", "ca"], ["no-fresh"]), stdout, time),
+            "witnesses" => await AuditWitnesses.RunAsync(CliArgs.Parse(args[1..], ["node", "cert", "key", "out", "justification", "ca"]), stdout, time),
             _ => throw new CliException($"unknown verb 'audit {args[0]}'\nusage:\n{Usage}", 2),
         };
     }

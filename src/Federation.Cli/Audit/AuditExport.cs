@@ -109,7 +109,7 @@ internal static class AuditExport
     }
 
     /// <summary>What a peer said, relayed by the node: one line, no control characters.</summary>
-    private static string Printable(string text) => new([.. text.Select(c => char.IsControl(c) ? ' ' : c)]);
+    internal static string Printable(string text) => new([.. text.Select(c => char.IsControl(c) ? ' ' : c)]);
 
     /// <summary>
     /// Every envelope the entries name, and the content of the detached ones (stored under its SHA-256, which is the
@@ -158,7 +158,7 @@ internal static class AuditExport
         }
     }
 
-    private static HttpClient Client(Uri node, string certPath, string keyPath, string? caPath, TimeProvider time)
+    internal static HttpClient Client(Uri node, string certPath, string keyPath, string? caPath, TimeProvider time)
     {
         var cert = PemFiles.LoadWithKey(certPath, keyPath);
         var ca = caPath is null ? null : new TrustAnchor(PemFiles.LoadCertificate(caPath));
@@ -175,7 +175,7 @@ internal static class AuditExport
         return new HttpClient(handler) { BaseAddress = node, Timeout = TimeSpan.FromMinutes(2) };
     }
 
-    private static async Task<T> Get<T>(HttpClient http, string path, Func<HttpContent, Task<T>> read)
+    internal static async Task<T> Get<T>(HttpClient http, string path, Func<HttpContent, Task<T>> read)
     {
         using var response = await http.GetAsync(path);
         if (!response.IsSuccessStatusCode)

@@ -49,6 +49,8 @@ public static class LedgerApi
         // State-changing (it signs, and asks every peer): a declared JSON body of {} (CrossSiteGuard).
         agency.MapPost("/checkpoint/fresh", FreshCheckpointNow).Accepts<System.Text.Json.Nodes.JsonObject>("application/json")
             .WithSummary("Sign a checkpoint now, even of an unchanged size, and have every peer cosign it now; the note with the cosignatures and each witness's answer (auditors). Body: {}.");
+        agency.MapGet("/witnessed", async (WitnessViews views, CancellationToken ct) => TypedResults.Ok(await views.CollectAsync(ct)))
+            .WithSummary("Each peer's own view of this log: the latest checkpoint it cosigned, as it served it, or why there is none (auditors).");
         agency.MapGet("/checkpoints", Checkpoints).WithSummary($"Every signed checkpoint after id `after`, oldest first, at most {MaxCheckpoints} (auditors).");
         agency.MapGet("/blobs/{sha256}", Blob)
             .WithSummary("A stored blob (an envelope or its detached content) named by a log entry, exactly as stored (auditors).");

@@ -13,6 +13,7 @@ public static class LedgerServices
         services.AddSingleton<WitnessService>();
         services.AddSingleton<Witnessing>();
         services.AddSingleton<FreshCheckpoint>();
+        services.AddSingleton<WitnessViews>();
         services.AddTransient<LedgerCheckpointJob>();
         return services;
     }
