@@ -25,6 +25,7 @@ public sealed class LedgerAuditExportTests(ThreeNodes nodes) : IClassFixture<Thr
     {
         var signed = await WitnessedCheckpointAsync();
         using var audit = new AuditRun("kr-knpa", "fr-ofmin", "nl-police");
+        var asked = AuditRun.Now();
         var export = audit.Export(Kr, "export for the 2026 data-protection inspection");
         Assert.True(export.Exit == 0, export.Err);
         // Anchored on a checkpoint signed for the export (it covers the export's own first consultation), cosigned now.
@@ -35,9 +36,10 @@ public sealed class LedgerAuditExportTests(ThreeNodes nodes) : IClassFixture<Thr
         Assert.Contains($"entries {size}/{size}", export.Out, StringComparison.Ordinal);
         Assert.Contains("  fr-ofmin: cosigned (cosigned at ", export.Out, StringComparison.Ordinal);
 
-        var verify = audit.Verify(quorum: 2);
+        var verify = audit.Verify(quorum: 2, freshSince: asked);
         Assert.True(verify.Exit == 0, verify.Err);
         Assert.Contains($"latest size {size} with 2 trusted cosignatures", verify.Out, StringComparison.Ordinal);
+        Assert.Contains("2 distinct trusted witnesses cosigned it at or after", verify.Out, StringComparison.Ordinal);
         Assert.Contains("under the trusted CA", verify.Out, StringComparison.Ordinal);
 
         // The export itself was a consultation: recorded with its justification, in the log it exported from.

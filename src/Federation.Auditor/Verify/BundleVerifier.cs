@@ -21,6 +21,11 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
 {
     private const int ProgressEvery = 100_000;
 
+    private SignedCheckpoint? _latest;
+
+    /// <summary>What the last successful <see cref="Verify"/> established, for the checks that build on it.</summary>
+    public VerifiedLog? Verified { get; private set; }
+
     public string Verify(string dir)
     {
         var manifest = Read<AuditManifest>(Path.Combine(dir, AuditBundle.ManifestFile), AuditBundle.ManifestFile);
@@ -31,6 +36,7 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
         var (store, size) = Entries(dir, manifest);
         progress.WriteLine($"entries: {size} in order, every data digest and leaf hash recomputed");
         var (count, latest) = Checkpoints(dir, manifest, logKeys, store, size);
+        Verified = new VerifiedLog(manifest.Origin, logKeys, _latest!, new MerkleProver(store));
         return $"{manifest.NodeId}: {size} entries, {count} checkpoints, latest size {latest.Size} with {latest.Cosignatures} trusted cosignatures (quorum {quorum})";
     }
 
@@ -172,6 +178,7 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
                     throw new AuditFailure($"{where}: consistency", $"an extension of the previous checkpoint (size {previous.Size})", consistent.ToString());
             }
             previous = checkpoint;
+            _latest = signed;
             latest = (checkpoint.Size, cosignatures);
             latestLines = witnessLines.Count;
             count++;
