@@ -14,9 +14,14 @@ public static class Auditor
         usage: fedaudit <verb> ...
           descriptor <file.p7s> --ca <ca.crt> --node <node-id> [--origin <log-origin>]
                  verify a node's signed descriptor; its log key must be named --origin (default federation.node/<node-id>/log)
-          verify <bundle dir> --trust <dir> [--quorum k] [--report <file.html>]
+          verify <bundle dir> --trust <dir> [--quorum k] [--fresh-since <RFC 3339 time>] [--witnessed <dir>] [--report <file.html>]
                  check an audit export (fedctl audit export) offline: every entry, the Merkle tree, every checkpoint's
-                 log signature, consistency between checkpoints, and at least k witness cosignatures on the latest.
+                 log signature, consistency between checkpoints, and cosignatures by at least k distinct trusted
+                 witness keys on the latest. --fresh-since T (the time you asked for the export, e.g.
+                 2026-12-07T16:00:00Z): those k cosignatures must be timestamped at or after T, else witness-stale.
+                 --witnessed <dir> (fedctl audit witnesses): each <peer>.checkpoint there must be the log's checkpoint
+                 cosigned by a trusted witness, no larger than the bundle's latest (witnessed-larger) and with the
+                 bundle's root at its size (witnessed-inconsistent).
                  The trust directory holds each agency CA named after the one node it vouches for (<node-id>.crt or
                  .pem, e.g. kr-knpa.crt), optionally its CRL (<node-id>.crl), and the witnesses' verifier keys (*.vkey);
                  a log key may be given there as a .vkey instead of the CA. Envelopes signed by peers (releases and

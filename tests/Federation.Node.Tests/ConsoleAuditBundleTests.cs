@@ -16,8 +16,10 @@ public sealed class ConsoleAuditBundleTests : IAsyncLifetime
         await _kr.StartAsync();
         await ListSteps.CreateAsync(_kr, "bundled", "fr-ofmin");
         await ListSteps.PublishAsync(_kr, "bundled", ListSteps.Csv(ListSteps.Md5Row(1)));
-        await LedgerEvents.SignAsync(_kr);
+        _signed = await LedgerEvents.SignAsync(_kr);
     }
+
+    private Federation.Node.Ledger.StoredCheckpoint? _signed;
 
     public async Task DisposeAsync() => await _kr.DisposeAsync();
 
@@ -36,6 +38,9 @@ public sealed class ConsoleAuditBundleTests : IAsyncLifetime
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(audit.Bundle, "blobs"))); // the release's envelope and content
         var verify = audit.Verify();
         Assert.True(verify.Exit == 0, verify.Err);
+        // Anchored on a checkpoint signed for the export (it covers the export's own consultation), not the last one signed.
+        using (var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(audit.Bundle, "bundle.json"))))
+            Assert.True(manifest.RootElement.GetProperty("treeSize").GetUInt64() > _signed!.Size, manifest.RootElement.ToString());
 
         // The export is a consultation like any other: it is in the access log with its justification.
         Assert.Equal(1, await ListSteps.ScalarAsync(_kr,

@@ -25,13 +25,21 @@ public sealed class LedgerAuditExportTests(ThreeNodes nodes) : IClassFixture<Thr
     {
         var signed = await WitnessedCheckpointAsync();
         using var audit = new AuditRun("kr-knpa", "fr-ofmin", "nl-police");
+        var asked = AuditRun.Now();
         var export = audit.Export(Kr, "export for the 2026 data-protection inspection");
         Assert.True(export.Exit == 0, export.Err);
-        Assert.Contains($"entries {signed.Size}/{signed.Size}", export.Out, StringComparison.Ordinal);
+        // Anchored on a checkpoint signed for the export (it covers the export's own first consultation), cosigned now.
+        var fresh = System.Text.RegularExpressions.Regex.Match(export.Out, @"fresh checkpoint #\d+ \(size (\d+)\): cosigned by 2 of 2 witnesses");
+        Assert.True(fresh.Success, export.Out);
+        var size = ulong.Parse(fresh.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(size > signed.Size);
+        Assert.Contains($"entries {size}/{size}", export.Out, StringComparison.Ordinal);
+        Assert.Contains("  fr-ofmin: cosigned (cosigned at ", export.Out, StringComparison.Ordinal);
 
-        var verify = audit.Verify(quorum: 2);
+        var verify = audit.Verify(quorum: 2, freshSince: asked);
         Assert.True(verify.Exit == 0, verify.Err);
-        Assert.Contains($"latest size {signed.Size} with 2 trusted cosignatures (quorum 2)", verify.Out, StringComparison.Ordinal);
+        Assert.Contains($"latest size {size} with 2 trusted cosignatures", verify.Out, StringComparison.Ordinal);
+        Assert.Contains("2 distinct trusted witnesses cosigned it at or after", verify.Out, StringComparison.Ordinal);
         Assert.Contains("under the trusted CA", verify.Out, StringComparison.Ordinal);
 
         // The export itself was a consultation: recorded with its justification, in the log it exported from.

@@ -24,7 +24,7 @@ public sealed class LedgerCheckpointPolicyTests
     [Fact]
     public void Refuses_to_sign_a_tree_smaller_than_one_already_signed()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => CheckpointPolicy.IsDue(90, Signed, 89, Signed.AddHours(1), Interval, Freshness));
+        var e = Assert.Throws<LogSmallerThanSignedException>(() => CheckpointPolicy.IsDue(90, Signed, 89, Signed.AddHours(1), Interval, Freshness));
         Assert.Contains("refusing to sign a smaller tree", e.Message, StringComparison.Ordinal);
     }
 }

@@ -11,6 +11,18 @@ public sealed class AuditFailure(string where, string expected, string found, st
     /// <summary>The quorum is met only by counting several lines of one witness key: a witness counts once.</summary>
     public const string WitnessDuplicated = "witness-duplicated";
 
+    /// <summary>Fewer distinct trusted witness keys than the quorum cosigned the latest checkpoint at or after <c>--fresh-since</c>.</summary>
+    public const string WitnessStale = "witness-stale";
+
+    /// <summary>A witness's own view (<c>--witnessed</c>) is of a larger tree than the bundle's latest: the history was cut back.</summary>
+    public const string WitnessedLarger = "witnessed-larger";
+
+    /// <summary>A witness's own view has another root than the bundle's tree at that size: the witness was shown another history.</summary>
+    public const string WitnessedInconsistent = "witnessed-inconsistent";
+
+    /// <summary>A file given as a witness's view is not the log's checkpoint signed by its key and cosigned by a trusted witness.</summary>
+    public const string WitnessedInvalid = "witnessed-invalid";
+
     /// <summary>An entry of a type that records a signed envelope carries none, or not where it is stored.</summary>
     public const string EnvelopeMissing = "envelope-missing";
 

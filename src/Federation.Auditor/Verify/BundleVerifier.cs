@@ -24,6 +24,11 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
     /// <summary>Where what was verified is noted for a report (<c>--report</c>); the checks do not depend on it.</summary>
     public Report.VerificationRecord? Record { get; init; }
 
+    private SignedCheckpoint? _latest;
+
+    /// <summary>What the last successful <see cref="Verify"/> established, for the checks that build on it.</summary>
+    public VerifiedLog? Verified { get; private set; }
+
     public string Verify(string dir)
     {
         var manifest = Read<AuditManifest>(Path.Combine(dir, AuditBundle.ManifestFile), AuditBundle.ManifestFile);
@@ -36,6 +41,7 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
         var (store, size) = Entries(dir, manifest);
         progress.WriteLine($"entries: {size} in order, every data digest and leaf hash recomputed");
         var (count, latest) = Checkpoints(dir, manifest, logKeys, store, size);
+        Verified = new VerifiedLog(manifest.Origin, logKeys, _latest!, new MerkleProver(store));
         return $"{manifest.NodeId}: {size} entries, {count} checkpoints, latest size {latest.Size} with {latest.Cosignatures} trusted cosignatures (quorum {quorum})";
     }
 
@@ -181,6 +187,7 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
                 [.. witnessLines.Select(s => $"{s.Name}+{s.KeyId}").Distinct(StringComparer.Ordinal)],
                 [.. verification.Unverified.Select(s => $"{s.Name}+{s.KeyId}")]));
             previous = checkpoint;
+            _latest = signed;
             latest = (checkpoint.Size, cosignatures);
             latestLines = witnessLines.Count;
             count++;

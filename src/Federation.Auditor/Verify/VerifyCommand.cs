@@ -2,13 +2,14 @@ using System.Globalization;
 
 namespace Federation.Auditor.Verify;
 
-/// <summary><c>fedaudit verify &lt;dir&gt; --trust &lt;dir&gt; [--quorum k] [--report FILE.html]</c>. The report is written
-/// whether the bundle verifies or not; the exit code is the same with or without it.</summary>
+/// <summary><c>fedaudit verify &lt;dir&gt; --trust &lt;dir&gt; [--quorum k] [--fresh-since &lt;RFC 3339 time&gt;] [--witnessed &lt;dir&gt;]
+/// [--report FILE.html]</c>. The report is written whether the bundle verifies or not; the exit code is the same with or without it.</summary>
 internal static class VerifyCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time)
     {
-        string? bundle = null, trust = null, reportPath = null;
+        string? bundle = null, trust = null, witnessed = null, reportPath = null;
+        DateTimeOffset? freshSince = null;
         var quorum = 0;
         for (var i = 0; i < args.Length; i++)
         {
@@ -24,6 +25,14 @@ internal static class VerifyCommand
                     if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out quorum))
                         return Auditor.UsageError(stderr, $"--quorum: '{args[i]}' is not a whole number");
                     break;
+                case "--fresh-since" when i + 1 < args.Length:
+                    if (Rfc3339(args[++i]) is not { } since)
+                        return Auditor.UsageError(stderr, $"--fresh-since: '{args[i]}' is not an RFC 3339 time with an offset (e.g. 2026-12-07T16:00:00Z)");
+                    freshSince = since;
+                    break;
+                case "--witnessed" when i + 1 < args.Length:
+                    witnessed = args[++i];
+                    break;
                 case var a when !a.StartsWith("--", StringComparison.Ordinal) && bundle is null:
                     bundle = a;
                     break;
@@ -34,6 +43,8 @@ internal static class VerifyCommand
         if (bundle is null || trust is null) return Auditor.UsageError(stderr, "verify needs a bundle directory and --trust <dir>");
         if (!Directory.Exists(bundle)) return Auditor.UsageError(stderr, $"{bundle} is not a directory");
         if (!Directory.Exists(trust)) return Auditor.UsageError(stderr, $"--trust: {trust} is not a directory");
+        if (freshSince is not null && quorum < 1) return Auditor.UsageError(stderr, "--fresh-since needs --quorum k (k >= 1): how many witnesses must have cosigned since then");
+        if (witnessed is not null && !Directory.Exists(witnessed)) return Auditor.UsageError(stderr, $"--witnessed: {witnessed} is not a directory");
 
         var record = new Report.VerificationRecord(Path.GetFullPath(bundle), time.GetUtcNow(), quorum);
         int exit;
@@ -41,7 +52,12 @@ internal static class VerifyCommand
         {
             var directory = TrustDirectory.Load(trust);
             record.Trusted(directory);
-            var summary = new BundleVerifier(directory, quorum, time, stdout) { Record = record }.Verify(bundle);
+            // With --fresh-since the quorum is of fresh cosignatures (Freshness), not of any age.
+            var verifier = new BundleVerifier(directory, freshSince is null ? quorum : 0, time, stdout) { Record = record };
+            var summary = verifier.Verify(bundle);
+            var witnessKeys = directory.WitnessKeys.ToList();
+            if (freshSince is { } since) summary += "; " + Freshness.Check(verifier.Verified!, witnessKeys, quorum, since);
+            if (witnessed is not null) summary += "; " + WitnessedViews.Check(witnessed, verifier.Verified!, witnessKeys);
             record.Succeeded(summary);
             stdout.WriteLine($"OK: {summary}");
             exit = 0;
@@ -68,5 +84,14 @@ internal static class VerifyCommand
         }
         (exit == 0 ? stdout : stderr).WriteLine($"fedaudit: report written to {Path.GetFullPath(path)}");
         return exit;
+    }
+
+    /// <summary>An RFC 3339 date-time (§5.6): seconds required, fraction optional, and an offset (<c>Z</c> or ±hh:mm).</summary>
+    internal static DateTimeOffset? Rfc3339(string text)
+    {
+        string[] formats = ["yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", "yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz"];
+        // RFC 3339 §5.6 allows lower-case t and z.
+        return DateTimeOffset.TryParseExact(text.ToUpperInvariant(), formats, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : null;
     }
 }

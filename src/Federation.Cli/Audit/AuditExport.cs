@@ -12,9 +12,11 @@ using Federation.Core.Pki;
 namespace Federation.Cli.Audit;
 
 /// <summary>
-/// Exports a node's log through its agency API (auditor role): the signed descriptor, every checkpoint with its
-/// cosignatures, and every entry with its event's data up to the latest checkpoint, in pages. The bundle is
-/// written as the node served it; nothing is checked here — that is <c>fedaudit verify</c>'s job, offline.
+/// Exports a node's log through its agency API (auditor role): first it has the node sign a checkpoint now and
+/// gather fresh cosignatures from every peer, and anchors the export on that checkpoint; then the signed descriptor,
+/// every checkpoint up to it with its cosignatures, and every entry with its event's data, in pages. The bundle is
+/// written as the node served it; nothing is checked here — that is <c>fedaudit verify</c>'s job, offline (with
+/// <c>--fresh-since</c>, the time the auditor asked: a log cut back gets no fresh cosignatures).
 /// </summary>
 internal static class AuditExport
 {
@@ -33,6 +35,7 @@ internal static class AuditExport
         await File.WriteAllBytesAsync(Path.Combine(outDir, AuditBundle.DescriptorFile), descriptor);
         var nodeId = ClaimedNode(descriptor);
 
+        var fresh = a.Flag("no-fresh") ? null : await FreshAsync(http, stdout);
         var checkpoints = new List<AuditCheckpoint>();
         while (true)
         {
@@ -40,6 +43,14 @@ internal static class AuditExport
             var page = await Get(http, $"api/v1/log/checkpoints?after={after}", r => r.ReadFromJsonAsync<List<AuditCheckpoint>>(AuditBundle.Json));
             if (page is not { Count: > 0 }) break;
             checkpoints.AddRange(page);
+            // Anchored on the fresh checkpoint: one the node signs meanwhile carries no cosignature asked for now.
+            if (fresh is not null && checkpoints[^1].Id >= fresh.Id) break;
+        }
+        if (fresh is not null)
+        {
+            checkpoints.RemoveAll(c => c.Id > fresh.Id);
+            if (checkpoints.Count == 0 || checkpoints[^1].Id != fresh.Id)
+                throw new CliException($"{node}: the node signed checkpoint #{fresh.Id} for this export but does not list it");
         }
         if (checkpoints.Count == 0) throw new CliException($"{node}: the node has signed no checkpoint yet; nothing to anchor an export on");
         var anchor = checkpoints[^1];
@@ -75,6 +86,30 @@ internal static class AuditExport
         stdout.WriteLine($"wrote {outDir}: check it offline with fedaudit verify {outDir} --trust <dir> (<node-id>.crt: each agency CA named after its node, <node-id>.crl, witness *.vkey)");
         return 0;
     }
+
+    private sealed record FreshAnswer(long Id, ulong Size, List<WitnessAnswer> Witnesses);
+
+    private sealed record WitnessAnswer(string Witness, bool Cosigned, string Detail);
+
+    /// <summary>Has the node sign a checkpoint now and ask every peer to cosign it; prints who cosigned and who refused.</summary>
+    private static async Task<FreshAnswer> FreshAsync(HttpClient http, TextWriter stdout)
+    {
+        const string path = "api/v1/log/checkpoint/fresh";
+        using var body = new StringContent("{}", Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(path, body);
+        if (!response.IsSuccessStatusCode)
+            throw new CliException($"POST {http.BaseAddress}{path}: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var fresh = await response.Content.ReadFromJsonAsync<FreshAnswer>(AuditBundle.Json)
+            ?? throw new CliException($"POST {http.BaseAddress}{path}: an empty answer");
+        var cosigned = fresh.Witnesses.Count(w => w.Cosigned);
+        stdout.WriteLine($"fresh checkpoint #{fresh.Id} (size {fresh.Size}): cosigned by {cosigned} of {fresh.Witnesses.Count} witnesses");
+        foreach (var w in fresh.Witnesses)
+            stdout.WriteLine(w.Cosigned ? $"  {Printable(w.Witness)}: cosigned ({Printable(w.Detail)})" : $"  {Printable(w.Witness)}: REFUSED: {Printable(w.Detail)}");
+        return fresh;
+    }
+
+    /// <summary>What a peer said, relayed by the node: one line, no control characters.</summary>
+    internal static string Printable(string text) => new([.. text.Select(c => char.IsControl(c) ? ' ' : c)]);
 
     /// <summary>
     /// Every envelope the entries name, and the content of the detached ones (stored under its SHA-256, which is the
@@ -123,7 +158,7 @@ internal static class AuditExport
         }
     }
 
-    private static HttpClient Client(Uri node, string certPath, string keyPath, string? caPath, TimeProvider time)
+    internal static HttpClient Client(Uri node, string certPath, string keyPath, string? caPath, TimeProvider time)
     {
         var cert = PemFiles.LoadWithKey(certPath, keyPath);
         var ca = caPath is null ? null : new TrustAnchor(PemFiles.LoadCertificate(caPath));
@@ -140,7 +175,7 @@ internal static class AuditExport
         return new HttpClient(handler) { BaseAddress = node, Timeout = TimeSpan.FromMinutes(2) };
     }
 
-    private static async Task<T> Get<T>(HttpClient http, string path, Func<HttpContent, Task<T>> read)
+    internal static async Task<T> Get<T>(HttpClient http, string path, Func<HttpContent, Task<T>> read)
     {
         using var response = await http.GetAsync(path);
         if (!response.IsSuccessStatusCode)

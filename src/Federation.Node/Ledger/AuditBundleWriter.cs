@@ -12,17 +12,28 @@ namespace Federation.Node.Ledger;
 /// <summary>
 /// Writes the audit bundle of <c>fedctl audit export</c> (<see cref="AuditBundle"/>) as one zip, for the console's
 /// export button: the same files, the entries in the very JSON the auditor's API serves, so <c>fedaudit verify</c>
-/// checks either the same way. Written to a temporary file that is deleted when closed, because a zip is written
-/// synchronously and a large log should not be held in memory.
+/// checks either the same way. Like <c>fedctl audit export</c> it is anchored on a checkpoint signed and cosigned for
+/// it (<see cref="FreshCheckpoint"/>), so <c>fedaudit verify --fresh-since</c> applies. Written to a temporary file that
+/// is deleted when closed, because a zip is written synchronously and a large log should not be held in memory.
 /// </summary>
-public sealed class AuditBundleWriter(LedgerLog log, LedgerCheckpoints checkpoints, NodeDescriptorSource descriptor, NpgsqlDataSource db,
+public sealed class AuditBundleWriter(LedgerLog log, LedgerCheckpoints checkpoints, FreshCheckpoint fresh, NodeDescriptorSource descriptor, NpgsqlDataSource db,
     NodeSettingsMonitor settings, TimeProvider time)
 {
-    /// <summary>The bundle up to the latest checkpoint, as a readable stream positioned at 0; null when no checkpoint is signed yet.</summary>
+    /// <summary>The bundle up to a checkpoint signed and witnessed now, as a readable stream positioned at 0; null when
+    /// no checkpoint is listed.</summary>
+    /// <exception cref="LogSmallerThanSignedException">The log is smaller than a checkpoint already signed.</exception>
     public async Task<Stream?> WriteAsync(CancellationToken ct)
     {
+        var anchorId = (await fresh.SignAndWitnessAsync(ct)).Checkpoint.Id;
         var all = new List<StoredCheckpoint>();
-        for (IReadOnlyList<StoredCheckpoint> page; (page = await checkpoints.AllAsync(all.Count == 0 ? 0 : all[^1].Id, 1000, ct)).Count > 0;) all.AddRange(page);
+        while (all.Count == 0 || all[^1].Id < anchorId)
+        {
+            var page = await checkpoints.AllAsync(all.Count == 0 ? 0 : all[^1].Id, 1000, ct);
+            if (page.Count == 0) break;
+            all.AddRange(page);
+        }
+        // Anchored on the fresh checkpoint: one signed meanwhile carries no cosignature asked for now.
+        all.RemoveAll(c => c.Id > anchorId);
         if (all.Count == 0) return null;
         var anchor = all[^1];
         var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);

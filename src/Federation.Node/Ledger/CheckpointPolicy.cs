@@ -4,12 +4,12 @@ namespace Federation.Node.Ledger;
 /// the latest is <c>freshness</c> old, so a reader can tell a quiet log from a frozen one (threats C3).</summary>
 public static class CheckpointPolicy
 {
-    /// <exception cref="InvalidOperationException">The log is smaller than a checkpoint already signed: signing would fork it.</exception>
+    /// <exception cref="LogSmallerThanSignedException">The log is smaller than a checkpoint already signed: signing would fork it.</exception>
     public static bool IsDue(ulong? latestSize, DateTimeOffset? latestSignedAt, ulong size, DateTimeOffset now, TimeSpan interval, TimeSpan freshness)
     {
         if (latestSize is not { } signed || latestSignedAt is not { } at) return true;
         if (size < signed)
-            throw new InvalidOperationException($"The log has {size} leaves but checkpoint {signed} is already signed; refusing to sign a smaller tree.");
+            throw new LogSmallerThanSignedException(size, signed);
         var age = now - at;
         return (size > signed && age >= interval) || age >= freshness;
     }

@@ -46,6 +46,11 @@ public static class LedgerApi
         agency.MapGet("/proof/consistency", ConsistencyProof).WithSummary("RFC 6962 consistency proof between tree sizes `from` and `to` (auditors).");
         agency.MapGet("/entries", (LedgerLog log, string? start, string? end, CancellationToken ct) => Entries(log, start, end, withData: true, ct))
             .WithSummary($"Leaves `start` ≤ index < `end` (at most {MaxPage}) with each event's data (auditors).");
+        // State-changing (it signs, and asks every peer): a declared JSON body of {} (CrossSiteGuard).
+        agency.MapPost("/checkpoint/fresh", FreshCheckpointNow).Accepts<System.Text.Json.Nodes.JsonObject>("application/json")
+            .WithSummary("Sign a checkpoint now, even of an unchanged size, and have every peer cosign it now; the note with the cosignatures and each witness's answer (auditors). Body: {}.");
+        agency.MapGet("/witnessed", async (WitnessViews views, CancellationToken ct) => TypedResults.Ok(await views.CollectAsync(ct)))
+            .WithSummary("Each peer's own view of this log: the latest checkpoint it cosigned, as it served it, or why there is none (auditors).");
         agency.MapGet("/checkpoints", Checkpoints).WithSummary($"Every signed checkpoint after id `after`, oldest first, at most {MaxCheckpoints} (auditors).");
         agency.MapGet("/blobs/{sha256}", Blob)
             .WithSummary("A stored blob (an envelope or its detached content) named by a log entry, exactly as stored (auditors).");
@@ -72,12 +77,31 @@ public static class LedgerApi
 
     public sealed record CheckpointView(long Id, DateTimeOffset SignedAt, ulong Size, string Note);
 
+    /// <summary>A checkpoint signed on request, with the cosignatures it got and every witness's answer.</summary>
+    public sealed record FreshCheckpointView(long Id, DateTimeOffset SignedAt, ulong Size, string Note, IReadOnlyList<WitnessAnswerView> Witnesses);
+
+    /// <summary>One witness's answer: cosigned (with its timestamp) or why not.</summary>
+    public sealed record WitnessAnswerView(string Witness, bool Cosigned, string Detail);
+
     private static IResult Key(LedgerSettings ledger) => TypedResults.Text(ledger.LogKey.Verifier + "\n", TextContentType);
 
     private static async Task<IResult> LatestCheckpoint(LedgerCheckpoints checkpoints, CancellationToken ct) =>
         await checkpoints.LatestAsync(ct) is { } latest
             ? TypedResults.Text(latest.WithCosignatures().ToString(), TextContentType)
             : Problems.Result(StatusCodes.Status404NotFound, "no-checkpoint", "no checkpoint has been signed yet");
+
+    private static async Task<IResult> FreshCheckpointNow(FreshCheckpoint fresh, CancellationToken ct)
+    {
+        FreshCheckpoint.Result result;
+        try { result = await fresh.SignAndWitnessAsync(ct); }
+        catch (LogSmallerThanSignedException e)
+        {
+            return Problems.Result(StatusCodes.Status409Conflict, LogSmallerThanSignedException.Reason, "the log is smaller than a checkpoint it signed", e.Message);
+        }
+        var c = result.Checkpoint;
+        return TypedResults.Ok(new FreshCheckpointView(c.Id, c.SignedAt, c.Size, c.WithCosignatures().ToString(),
+            [.. result.Witnesses.OrderBy(w => w.Witness.Value, StringComparer.Ordinal).Select(w => new WitnessAnswerView(w.Witness.Value, w.Cosigned, w.Detail))]));
+    }
 
     private static async Task<IResult> Checkpoints(LedgerCheckpoints checkpoints, string? after, CancellationToken ct)
     {

@@ -18,7 +18,14 @@ public sealed class LedgerCheckpoints(NpgsqlDataSource db, NodeSettings settings
 
     /// <summary>Signs a checkpoint of the current tree if <see cref="CheckpointPolicy"/> says one is due; null otherwise.
     /// Instances sharing the database take turns (an advisory lock), so two never sign at once.</summary>
-    public async Task<StoredCheckpoint?> SignIfDueAsync(CancellationToken ct)
+    public Task<StoredCheckpoint?> SignIfDueAsync(CancellationToken ct) => SignAsync(force: false, ct);
+
+    /// <summary>Signs a checkpoint of the current tree now, due or not, even of an unchanged size (a new <c>time</c> line):
+    /// what an auditor asks for to have it cosigned during an export (<see cref="FreshCheckpoint"/>).</summary>
+    /// <exception cref="LogSmallerThanSignedException">The log is smaller than a checkpoint already signed.</exception>
+    public async Task<StoredCheckpoint> SignNowAsync(CancellationToken ct) => (await SignAsync(force: true, ct))!;
+
+    private async Task<StoredCheckpoint?> SignAsync(bool force, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -32,7 +39,8 @@ public sealed class LedgerCheckpoints(NpgsqlDataSource db, NodeSettings settings
         await using (var sizeCmd = new NpgsqlCommand($"SELECT coalesce(max(leaf_index) + 1, 0) FROM {_schema}.ledger_leaf", connection, tx))
             size = checked((ulong)(long)(await sizeCmd.ExecuteScalarAsync(ct))!);
         var now = time.GetUtcNow();
-        if (!CheckpointPolicy.IsDue(latest?.Size, latest?.SignedAt, size, now, ledger.CheckpointInterval, ledger.Freshness)) return null;
+        // Asked even when forced: the policy refuses to sign a tree smaller than one already signed.
+        if (!CheckpointPolicy.IsDue(latest?.Size, latest?.SignedAt, size, now, ledger.CheckpointInterval, ledger.Freshness) && !force) return null;
 
         var root = await new MerkleProver(new LedgerNodeReader(connection, tx, _schema)).RootAsync(size, ct);
         var seconds = now.ToUnixTimeSeconds();
@@ -87,6 +95,10 @@ public sealed class LedgerCheckpoints(NpgsqlDataSource db, NodeSettings settings
         await using var connection = await db.OpenConnectionAsync(ct);
         return await LatestAsync(connection, null, withCosignatures: true, ct);
     }
+
+    /// <summary>Checkpoint <paramref name="id"/> with the cosignatures stored for it so far, or null.</summary>
+    public async Task<StoredCheckpoint?> ByIdAsync(long id, CancellationToken ct) =>
+        (await AllAsync(id - 1, 1, ct)).SingleOrDefault(c => c.Id == id);
 
     /// <summary>Every checkpoint from <paramref name="afterId"/> on, oldest first, with cosignatures (for audit exports).</summary>
     public async Task<IReadOnlyList<StoredCheckpoint>> AllAsync(long afterId, int limit, CancellationToken ct)

@@ -13,6 +13,8 @@ public static class LedgerServices
         services.AddSingleton<WitnessService>();
         services.AddSingleton<OutsideWitnessClients>();
         services.AddSingleton<Witnessing>();
+        services.AddSingleton<FreshCheckpoint>();
+        services.AddSingleton<WitnessViews>();
         services.AddTransient<LedgerCheckpointJob>();
         return services;
     }

@@ -72,6 +72,25 @@ public sealed class WitnessTests : IDisposable
     }
 
     [Fact]
+    public void Cosigns_a_new_note_of_the_cosigned_size_and_root_and_keeps_it_as_the_latest()
+    {
+        // A log asked for a fresh checkpoint signs the unchanged tree again with a new time line: a new note, the
+        // same size and root. tlog-witness: old size = size, an empty proof, equal roots is consistent.
+        var latest = FirstRecord();
+        _clock.Advance(TimeSpan.FromHours(1));
+        var fresh = SignedCheckpoint.Sign(Checkpoint.Create(_log.Origin, _log.Size, _log.Checkpoint().Checkpoint.RootHash, ["time 1772370000"]), _log.Key);
+        Assert.NotEqual(latest.CheckpointNote, fresh.ToString());
+
+        var decision = _witness.Decide(AddCheckpointRequest.Create(8, [], fresh), _log.Followed, latest);
+
+        Assert.Equal(WitnessVerdict.Cosigned, decision.Verdict);
+        Assert.Equal(fresh.ToString(), decision.NewRecord!.CheckpointNote);
+        Assert.True(CosignatureV1Verifier.TryReadTimestamp(decision.Cosignature!.Value, out var timestamp));
+        Assert.Equal((ulong)Now.AddHours(1).ToUnixTimeSeconds(), timestamp);
+        Assert.Equal(NoteCheck.Valid, fresh.WithCosignatures([decision.Cosignature.Value]).Verify([NoteVerifier.Parse(_key.Verifier.ToString())]).Result);
+    }
+
+    [Fact]
     public void Ignores_cosignatures_of_other_witnesses_on_the_submitted_checkpoint()
     {
         using var other = CosignatureV1Signer.FromSeed("witness.example/w2", Enumerable.Repeat((byte)8, 32).ToArray());

@@ -17,13 +17,31 @@ public sealed class AuditRun : IDisposable
         foreach (var w in witnesses) File.Copy(Repo.CertsDev(w, "witness.vkey"), Path.Combine(Trust, $"{w}-witness.vkey"));
     }
 
-    public (int Exit, string Out, string Err) Export(TestNode node, string justification = "annual audit of the exchange log") =>
-        Run((o, e) => FedCtl.Run(["audit", "export", "--node", node.AgencyUrl.ToString(),
-            "--cert", Repo.CertsDev(node.NodeId, "auditor.crt"), "--key", Repo.CertsDev(node.NodeId, "auditor.key"),
-            "--ca", Repo.CertsDev(node.NodeId, "ca.crt"), "--out", Bundle, "--justification", justification], o, e, TimeProvider.System));
+    /// <summary>The peers' own views, from <c>fedctl audit witnesses</c>.</summary>
+    public string Witnessed { get; } = Directory.CreateTempSubdirectory("fed-witnessed-").FullName;
 
-    public (int Exit, string Out, string Err) Verify(int quorum = 0) =>
-        Run((o, e) => Federation.Auditor.Auditor.Run(["verify", Bundle, "--trust", Trust, "--quorum", quorum.ToString(System.Globalization.CultureInfo.InvariantCulture)], o, e, TimeProvider.System));
+    /// <param name="fresh">False: <c>--no-fresh</c>, anchored on the node's latest checkpoint rather than one signed for the export.</param>
+    public (int Exit, string Out, string Err) Export(TestNode node, string justification = "annual audit of the exchange log", bool fresh = true) =>
+        Run((o, e) => FedCtl.Run([.. Auditor(node, "export", Bundle, justification), .. fresh ? Array.Empty<string>() : ["--no-fresh"]], o, e, TimeProvider.System));
+
+    public (int Exit, string Out, string Err) Witnesses(TestNode node, string justification = "the peers' view of the exchange log") =>
+        Run((o, e) => FedCtl.Run(Auditor(node, "witnesses", Witnessed, justification), o, e, TimeProvider.System));
+
+    /// <param name="freshSince">RFC 3339; the latest checkpoint's quorum must have cosigned at or after it.</param>
+    /// <param name="witnessed">Check the bundle against the views in <see cref="Witnessed"/>.</param>
+    public (int Exit, string Out, string Err) Verify(int quorum = 0, string? freshSince = null, bool witnessed = false) =>
+        Run((o, e) => Federation.Auditor.Auditor.Run([
+            "verify", Bundle, "--trust", Trust, "--quorum", quorum.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            .. freshSince is null ? Array.Empty<string>() : ["--fresh-since", freshSince],
+            .. witnessed ? ["--witnessed", Witnessed] : Array.Empty<string>()], o, e, TimeProvider.System));
+
+    /// <summary>Now, to the second, as an auditor writes down when they asked for the export.</summary>
+    public static string Now() => DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string[] Auditor(TestNode node, string verb, string dir, string justification) =>
+        ["audit", verb, "--node", node.AgencyUrl.ToString(),
+            "--cert", Repo.CertsDev(node.NodeId, "auditor.crt"), "--key", Repo.CertsDev(node.NodeId, "auditor.key"),
+            "--ca", Repo.CertsDev(node.NodeId, "ca.crt"), "--out", dir, "--justification", justification];
 
     private static (int, string, string) Run(Func<TextWriter, TextWriter, int> run)
     {
@@ -37,5 +55,6 @@ public sealed class AuditRun : IDisposable
     {
         Directory.Delete(Bundle, recursive: true);
         Directory.Delete(Trust, recursive: true);
+        Directory.Delete(Witnessed, recursive: true);
     }
 }
