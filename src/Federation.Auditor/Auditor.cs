@@ -21,6 +21,11 @@ public static class Auditor
                  .pem, e.g. kr-knpa.crt), optionally its CRL (<node-id>.crl), and the witnesses' verifier keys (*.vkey);
                  a log key may be given there as a .vkey instead of the CA. Envelopes signed by peers (releases and
                  messages received) need those peers' CAs too.
+          proof <file.tlog-proof> --trust <dir> [--quorum k] [--fresh-since <RFC 3339 time>]
+                 check a one-entry proof (fedctl audit proof, c2sp.org/tlog-proof@v1) offline: the log key, the
+                 checkpoint's log signature, k distinct trusted witness cosignatures (timestamped at or after
+                 --fresh-since), the entry in its extra against its leaf, the inclusion proof and the envelope; then
+                 print what the entry is (kind, stream, time, signer).
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time)
@@ -41,6 +46,7 @@ public static class Auditor
             {
                 "descriptor" => DescriptorCommand.Run(args[1..], stdout, time),
                 "verify" => VerifyCommand.Run(args[1..], stdout, stderr, time),
+                "proof" => Verify.ProofCommand.Run(args[1..], stdout, stderr, time),
                 _ => throw new UsageException($"unknown verb '{args[0]}' (run 'fedaudit --help')"),
             };
         }

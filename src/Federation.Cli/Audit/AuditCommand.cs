@@ -2,13 +2,17 @@ using Federation.Cli.Hosting;
 
 namespace Federation.Cli.Audit;
 
-/// <summary><c>fedctl audit export</c>: download a node's log as a bundle that <c>fedaudit verify</c> checks offline.</summary>
+/// <summary><c>fedctl audit export</c>: download a node's log as a bundle that <c>fedaudit verify</c> checks offline; <c>fedctl audit
+/// proof</c>: one entry's proof, which <c>fedaudit proof</c> checks.</summary>
 public static class AuditCommand
 {
     public const string Usage = """
         fedctl audit export --node <agency-url> --cert <auditor.crt> --key <auditor.key> --out <dir> --justification <why> [--ca <node-ca.crt>]
             (--ca pins the node's agency CA for the TLS connection; without it the system trust store is used.
              Every request is a consultation: the node records it with the justification.)
+        fedctl audit proof --node <agency-url> --cert <auditor.crt> --key <auditor.key> --index <i> --out <file.tlog-proof> --justification <why> [--ca <node-ca.crt>]
+            (a c2sp.org/tlog-proof@v1 of entry i against the node's latest checkpoint, the entry in its extra;
+             check it offline with fedaudit proof)
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TimeProvider time)
@@ -17,6 +21,7 @@ public static class AuditCommand
         return args[0] switch
         {
             "export" => await AuditExport.RunAsync(CliArgs.Parse(args[1..], ["node", "cert", "key", "out", "justification", "ca"]), stdout, time),
+            "proof" => await AuditProof.RunAsync(CliArgs.Parse(args[1..], ["node", "cert", "key", "out", "justification", "ca", "index"]), stdout, time),
             _ => throw new CliException($"unknown verb 'audit {args[0]}'\nusage:\n{Usage}", 2),
         };
     }

@@ -123,7 +123,7 @@ internal static class AuditExport
         }
     }
 
-    private static HttpClient Client(Uri node, string certPath, string keyPath, string? caPath, TimeProvider time)
+    internal static HttpClient Client(Uri node, string certPath, string keyPath, string? caPath, TimeProvider time)
     {
         var cert = PemFiles.LoadWithKey(certPath, keyPath);
         var ca = caPath is null ? null : new TrustAnchor(PemFiles.LoadCertificate(caPath));
@@ -140,7 +140,7 @@ internal static class AuditExport
         return new HttpClient(handler) { BaseAddress = node, Timeout = TimeSpan.FromMinutes(2) };
     }
 
-    private static async Task<T> Get<T>(HttpClient http, string path, Func<HttpContent, Task<T>> read)
+    internal static async Task<T> Get<T>(HttpClient http, string path, Func<HttpContent, Task<T>> read)
     {
         using var response = await http.GetAsync(path);
         if (!response.IsSuccessStatusCode)
