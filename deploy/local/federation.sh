@@ -236,8 +236,18 @@ down() {
   done
 }
 
+# The independent tlog-proof verifier (tests/interop/tlog_proof_verify.py) runs on Debian's python3 with its cryptography.
+ensure_python_cryptography() {
+  if ! /usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1; then
+    say "installing python3-cryptography (apt-get)..."
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3 python3-cryptography >/dev/null
+  fi
+}
+
 run_tests() {
   ensure_postgres
+  ensure_python_cryptography
   cd "$ROOT"
   local rc=0
   FEDERATION_TEST_DB="${FEDERATION_TEST_DB:-Host=/var/run/postgresql;Username=$(id -un);Database=postgres}" \
