@@ -62,6 +62,8 @@ def parse_proof(data):
     except UnicodeDecodeError:
         raise Rejected("not UTF-8")
     lines = text.split("\n")
+    if len(lines) < 4:
+        raise Rejected("too short to be a proof")
     if lines[0] != HEADER:
         raise Rejected(f"first line is not {HEADER}")
     i = 1
