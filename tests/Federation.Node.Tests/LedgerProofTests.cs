@@ -177,6 +177,15 @@ public sealed class LedgerProofTests(ThreeNodes nodes) : IClassFixture<ThreeNode
         using (var invalid = await auditor.GetAsync("api/v1/log/proof?index=-1"))
             Assert.Equal("invalid-parameter", await ProblemReason.Of(invalid, HttpStatusCode.BadRequest));
 
+        // fedctl says why and writes no file.
+        using var run = new ProofRun("kr-knpa");
+        var file = run.File("none.tlog-proof");
+        var fetch = run.Fetch(Kr, 100_000_000, file);
+        Assert.Equal(1, fetch.Exit);
+        Assert.Contains("HTTP 404", fetch.Err, StringComparison.Ordinal);
+        Assert.Contains("index-beyond-log", fetch.Err, StringComparison.Ordinal);
+        Assert.False(File.Exists(file));
+
         using var officer = Clients.DevPerson("kr-knpa", "officer", Kr);
         officer.DefaultRequestHeaders.Add("X-Justification", "curiosity");
         using var forbidden = await officer.GetAsync("api/v1/log/proof?index=0");

@@ -144,7 +144,7 @@ public sealed class ProofVerifier(TrustDirectory trust, int quorum, DateTimeOffs
                 if (key.Type == NoteKeyType.Ed25519 && key.Name == origin)
                 {
                     if (!keys.Any(k => k.ToString() == key.ToString())) keys.Add(key);
-                    source = $"descriptor of {node} signed by {result.Detail}, under the trusted CA {trusted.Ca.Subject}";
+                    source = $"descriptor of {result.Detail}, under the trusted CA {trusted.Ca.Subject}";
                 }
                 else refused = $"its log key {key.Name} is not named after the origin {origin}";
             }
