@@ -237,12 +237,22 @@ down() {
   done
 }
 
+# The independent tlog-proof verifier (tests/interop/tlog_proof_verify.py) runs on Debian's python3 with its cryptography.
+ensure_python_cryptography() {
+  if ! /usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1; then
+    say "installing python3-cryptography (apt-get)..."
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3 python3-cryptography >/dev/null
+  fi
+}
+
 run_tests() {
   ensure_postgres
   # fedaudit's report is rendered in headless Chromium by the .NET tests too (VerifyReportTests), so Chromium is
   # installed first and those tests must run; FEDERATION_BROWSER_TESTS=0 lets them skip where it is absent.
   local require=0
   if [ "${FEDERATION_BROWSER_TESTS:-1}" != 0 ]; then ensure_chromium; require=1; fi
+  ensure_python_cryptography
   cd "$ROOT"
   local rc=0 results="" prev=""
   for a in "$@"; do [ "$prev" = --results-directory ] && results=$a; prev=$a; done

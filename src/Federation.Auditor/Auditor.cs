@@ -28,6 +28,11 @@ public static class Auditor
                  messages received) need those peers' CAs too. --report writes a self-contained HTML report (what
                  was verified, the trust used, entries per event type, the checkpoints and their witnesses, and the
                  first failure with its reason), also when verification fails; the exit code is unchanged.
+          proof <file.tlog-proof> --trust <dir> [--quorum k] [--fresh-since <RFC 3339 time>]
+                 check a one-entry proof (fedctl audit proof, c2sp.org/tlog-proof@v1) offline: the log key, the
+                 checkpoint's log signature, k distinct trusted witness cosignatures (timestamped at or after
+                 --fresh-since), the entry in its extra against its leaf, the inclusion proof and the envelope; then
+                 print what the entry is (kind, stream, time, signer).
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time)
@@ -48,6 +53,7 @@ public static class Auditor
             {
                 "descriptor" => DescriptorCommand.Run(args[1..], stdout, time),
                 "verify" => VerifyCommand.Run(args[1..], stdout, stderr, time),
+                "proof" => Verify.ProofCommand.Run(args[1..], stdout, stderr, time),
                 _ => throw new UsageException($"unknown verb '{args[0]}' (run 'fedaudit --help')"),
             };
         }

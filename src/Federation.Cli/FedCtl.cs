@@ -15,7 +15,8 @@ public static class FedCtl
           list     hash-list releases: pack a CSV, sign, verify, show; publish and read through a node
           sync     ask a node to pull its peers now
           hash     SHA-256, MD5 and PDQ of local files (offline; media never leaves this machine)
-          audit    export a node's log for offline verification, with fresh cosignatures; collect the peers' views of it (fedaudit verify)
+          audit    export a node's log for offline verification, with fresh cosignatures; collect the peers' views of it (fedaudit verify);
+                   one entry's proof (fedaudit proof)
         run 'fedctl <command>' for its verbs.
         """;
 

@@ -145,6 +145,19 @@ test('an auditor states why, sees the checkpoint, and finds that consultation in
   await context.close();
 });
 
+test('an auditor downloads a proof of a release from the list screen: a C2SP tlog-proof of its log entry', async () => {
+  const { context, page, url } = await signIn(browser, 'kr-knpa', 'auditor');
+  await page.goto(url('/console/lists/kr-knpa/demo-deepfakes'));
+  await page.getByLabel('Why are you consulting this?').fill(`console e2e ${run}: was release 1 logged?`);
+  await screenshot(page, '17-releases-proof');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('proof').first().click()]);
+  assert.match(download.suggestedFilename(), /^kr-knpa-entry-\d+\.tlog-proof$/);
+  const proof = await readFile(await download.path(), 'utf8');
+  assert.match(proof, /^c2sp\.org\/tlog-proof@v1\nextra [A-Za-z0-9+/=]+\nindex \d+\n/);
+  assert.match(proof, /\n\nfederation\.node\/kr-knpa\/log\n\d+\n/);
+  await context.close();
+});
+
 /**
  * Drops a resized copy of the PDQ reference "bridge" image on fr-ofmin's Match screen and returns the PDQ hit's row.
  * federation.sh up publishes kr-knpa's demo list (audience fr-ofmin) with the reference image's PDQ hash, so the hit

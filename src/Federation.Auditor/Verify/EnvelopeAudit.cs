@@ -16,8 +16,14 @@ namespace Federation.Auditor.Verify;
 /// of the moment the entry was logged — a certificate that has expired or been revoked since then does not make an
 /// honest history fail, one revoked before does.
 /// </summary>
-internal sealed class EnvelopeAudit(TrustDirectory trust, string blobs)
+internal sealed class EnvelopeAudit(TrustDirectory trust, Func<string, byte[]?> blobs, string blobsName)
 {
+    /// <summary>Reads the blobs from a bundle's folder.</summary>
+    public EnvelopeAudit(TrustDirectory trust, string blobs)
+        : this(trust, name => Path.Combine(blobs, name) is var path && File.Exists(path) ? File.ReadAllBytes(path) : null, AuditBundle.BlobsFolder)
+    {
+    }
+
     // Any envelope kind of ours but the descriptor (which has its own check): every kind has its own content type
     // under our arc, and the verifier then holds the envelope to that type, so a new kind needs no change here.
     private static bool IsLoggedKind(string contentType) =>
@@ -31,7 +37,8 @@ internal sealed class EnvelopeAudit(TrustDirectory trust, string blobs)
                 "none: the leaf commits to no envelope, so this entry was written without the signed item it claims", AuditFailure.EnvelopeMissing);
     }
 
-    public void Check(AuditEntry entry, byte[] signedContentSha256, string where)
+    /// <summary>Checks the entry's envelope; returns its signing certificate.</summary>
+    public X509Certificate2 Check(AuditEntry entry, byte[] signedContentSha256, string where)
     {
         where += ": envelope";
         if (entry.Envelope is not { } envelope)
@@ -91,6 +98,7 @@ internal sealed class EnvelopeAudit(TrustDirectory trust, string blobs)
         if (trusted.Crl?.RevokedAt(check.Signer!) is { } revokedAt && revokedAt <= loggedAt)
             throw new AuditFailure($"{where} signature", $"a signing certificate not revoked when the entry was logged ({loggedAt:u})",
                 $"{check.Signer!.Subject} serial {check.Signer.SerialNumber}, revoked at {revokedAt:u} on {signer}.crl", AuditFailure.SignerRevoked);
+        return check.Signer!;
     }
 
     /// <summary>The node the entry says signed its envelope: from the event's data, which the leaf covers, for the types
@@ -114,10 +122,7 @@ internal sealed class EnvelopeAudit(TrustDirectory trust, string blobs)
     {
         if (name.Length != 64 || !name.All(char.IsAsciiHexDigitLower))
             throw new AuditFailure(where, $"the {what} named by a SHA-256", $"'{name}'");
-        var path = Path.Combine(blobs, name);
-        if (!File.Exists(path))
-            throw new AuditFailure(where, $"the {what} in {AuditBundle.BlobsFolder}/{name}", "no such file");
-        var bytes = File.ReadAllBytes(path);
+        var bytes = blobs(name) ?? throw new AuditFailure(where, $"the {what} in {blobsName}/{name}", "no such file");
         var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (actual != name)
             throw new AuditFailure($"{where} blob {name}", $"bytes whose SHA-256 is {name}",

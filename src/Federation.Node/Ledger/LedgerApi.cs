@@ -54,6 +54,8 @@ public static class LedgerApi
         agency.MapGet("/checkpoints", Checkpoints).WithSummary($"Every signed checkpoint after id `after`, oldest first, at most {MaxCheckpoints} (auditors).");
         agency.MapGet("/blobs/{sha256}", Blob)
             .WithSummary("A stored blob (an envelope or its detached content) named by a log entry, exactly as stored (auditors).");
+        agency.MapGet("/proof", Proof)
+            .WithSummary("A C2SP tlog-proof (c2sp.org/tlog-proof@v1) of entry `index` against the latest checkpoint, with the entry, its data and envelope in `extra` (auditors).");
         agency.MapGet("/descriptor", (NodeDescriptorSource source) => TypedResults.Bytes(source.Envelope(), PeersApi.DescriptorContentType))
             .WithSummary("The node's signed descriptor, which binds its log key to its agency CA (auditors).");
     }
@@ -120,6 +122,15 @@ public static class LedgerApi
         var leaf = (await log.EntriesAsync(i, i + 1, withData: false, ct)).Single().StoredLeafHash;
         var proof = await log.InclusionProofAsync(i, n, ct);
         return TypedResults.Ok(new InclusionProofView(i, n, leaf.ToBase64(), [.. proof.Select(h => h.ToBase64())]));
+    }
+
+    private static async Task<IResult> Proof(LedgerProofs proofs, HttpContext http, string? index, CancellationToken ct)
+    {
+        if (Parse(index) is not { } i) return Invalid("index", index);
+        var outcome = await proofs.ForIndexAsync(i, ct);
+        if (outcome.Proof is not { } proof) return outcome.Refusal;
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{proofs.FileName(i)}\"";
+        return TypedResults.Text(proof.ToString(), LedgerProofs.ContentType);
     }
 
     private static async Task<IResult> ConsistencyProof(LedgerLog log, string? from, string? to, CancellationToken ct)

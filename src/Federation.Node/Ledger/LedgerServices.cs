@@ -8,6 +8,7 @@ public static class LedgerServices
         services.AddSingleton(ledger);
         services.AddSingleton<LedgerLog>();
         services.AddSingleton<AuditBundleWriter>();
+        services.AddSingleton<LedgerProofs>();
         services.AddSingleton<LedgerCheckpoints>();
         services.AddSingleton<WitnessRecords>();
         services.AddSingleton<WitnessService>();

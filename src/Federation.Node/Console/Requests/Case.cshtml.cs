@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Federation.Core.Requests;
 using Federation.Node.Hosting;
 using Federation.Node.Requests;
+using Federation.Node.Security;
+using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -13,8 +15,12 @@ namespace Federation.Node.Console.Requests;
 /// the rules' other guards are checked when the action is taken, by <see cref="RequestDesk"/>, and a refusal is shown
 /// with its reason. Viewing is a consultation: the person states why once per case visit, and each view is logged.
 /// </summary>
-public sealed class CaseModel(RequestDesk desk, ConsultationVisits visits, NodeSettingsMonitor settings, TimeProvider time) : PageModel
+public sealed class CaseModel(RequestDesk desk, ConsultationVisits visits, NodeSettingsMonitor settings, TimeProvider time, IQuerySession session,
+    ConsoleNavigation navigation) : PageModel
 {
+    /// <summary>For an auditor: the event of each signed step (by its document's SHA-256), whose log entry "download a proof" proves.</summary>
+    public IReadOnlyDictionary<string, Guid> StepEvents { get; private set; } = new Dictionary<string, Guid>();
+
     public RequestDesk.RequestView? View { get; private set; }
     public IReadOnlyList<string> Actions { get; private set; } = [];
     public string? VisitToken { get; private set; }
@@ -69,6 +75,9 @@ public sealed class CaseModel(RequestDesk desk, ConsultationVisits visits, NodeS
         if (View is null) return NotFound();
         Now = time.GetUtcNow();
         Actions = ActionsFor(View.Case, User, settings.Current.NodeId);
+        if (await navigation.MayAsync(User, Policies.Auditor))
+            StepEvents = (await session.Events.FetchStreamAsync(RequestFile.Stream(parsed), token: ct))
+                .Where(e => e.Data is RequestStepRecorded).GroupBy(e => ((RequestStepRecorded)e.Data).DocumentSha256).ToDictionary(g => g.Key, g => g.First().Id);
         return Page();
     }
 

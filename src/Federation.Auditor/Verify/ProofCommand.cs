@@ -1,0 +1,67 @@
+using System.Globalization;
+
+namespace Federation.Auditor.Verify;
+
+/// <summary><c>fedaudit proof &lt;file.tlog-proof&gt; --trust &lt;dir&gt; [--quorum k] [--fresh-since &lt;RFC 3339&gt;]</c>.</summary>
+internal static class ProofCommand
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time)
+    {
+        string? file = null, trust = null;
+        var quorum = 0;
+        DateTimeOffset? freshSince = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--trust" when i + 1 < args.Length:
+                    trust = args[++i];
+                    break;
+                case "--quorum" when i + 1 < args.Length:
+                    if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out quorum))
+                        return Auditor.UsageError(stderr, $"--quorum: '{args[i]}' is not a whole number");
+                    break;
+                case "--fresh-since" when i + 1 < args.Length:
+                    if (!TryParseRfc3339(args[++i], out var since))
+                        return Auditor.UsageError(stderr, $"--fresh-since: '{args[i]}' is not an RFC 3339 time with its offset (e.g. 2026-12-07T16:00:00Z)");
+                    freshSince = since;
+                    break;
+                case var a when !a.StartsWith("--", StringComparison.Ordinal) && file is null:
+                    file = a;
+                    break;
+                default:
+                    return Auditor.UsageError(stderr, $"unexpected argument '{args[i]}'");
+            }
+        }
+        if (file is null || trust is null) return Auditor.UsageError(stderr, "proof needs a .tlog-proof file and --trust <dir>");
+        if (!File.Exists(file)) return Auditor.UsageError(stderr, $"{file} is not a file");
+        if (!Directory.Exists(trust)) return Auditor.UsageError(stderr, $"--trust: {trust} is not a directory");
+
+        try
+        {
+            var v = new ProofVerifier(TrustDirectory.Load(trust), quorum, freshSince, time).Verify(file);
+            var e = v.Extra.Entry;
+            var c = v.Checkpoint.Checkpoint;
+            var at = DateTimeOffset.UnixEpoch.AddTicks(e.TimestampMicros * TimeSpan.TicksPerMicrosecond);
+            stdout.WriteLine($"log key: {v.KeySource}");
+            stdout.WriteLine($"entry {e.Index} of {c.Origin}: kind {e.EventType}, stream {e.StreamKey}, time {at:yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'}, event {e.EventId}");
+            stdout.WriteLine($"signer: {v.Signer ?? "none (the entry records no signed envelope)"}");
+            stdout.WriteLine($"OK: entry {e.Index} of {v.Extra.NodeId} is in its log at checkpoint size {c.Size} (root {c.RootHash}), " +
+                $"cosigned by {v.Witnesses} trusted witnesses{(freshSince is { } s ? $" at or after {s:u}" : "")} (quorum {quorum})");
+            return 0;
+        }
+        catch (AuditFailure failure)
+        {
+            stderr.WriteLine(failure.Reason is { } reason ? $"fedaudit: FAILED: {reason}: {failure.Message}" : $"fedaudit: FAILED: {failure.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>RFC 3339 date-time: a full date, 'T', a time and an explicit offset (Z or ±hh:mm).</summary>
+    internal static bool TryParseRfc3339(string text, out DateTimeOffset value)
+    {
+        value = default;
+        return text.Length >= 20 && (text[^1] is 'Z' or 'z' || text[^6] is '+' or '-') && text[10] is 'T' or 't'
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
+    }
+}
