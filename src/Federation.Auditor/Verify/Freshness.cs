@@ -14,15 +14,8 @@ public static class Freshness
     /// <returns>What held, for the summary line.</returns>
     public static string Check(VerifiedLog log, IReadOnlyList<NoteVerifier> witnessKeys, int quorum, DateTimeOffset since)
     {
-        var verified = log.Latest.Verify([.. log.LogKeys, .. witnessKeys]).Verified;
-        var newest = new Dictionary<(string Name, NoteKeyId KeyId), DateTimeOffset>();
-        foreach (var line in verified)
-        {
-            if (!witnessKeys.Any(k => k.Name == line.Name && k.KeyId == line.KeyId)) continue;
-            if (!CosignatureV1Verifier.TryReadTimestamp(line, out var seconds)) continue;
-            var at = DateTimeOffset.FromUnixTimeSeconds((long)seconds);
-            if (!newest.TryGetValue((line.Name, line.KeyId), out var seen) || at > seen) newest[(line.Name, line.KeyId)] = at;
-        }
+        var tally = Cosignatures.Count(log.Latest.Verify([.. log.LogKeys, .. witnessKeys]), witnessKeys, since);
+        var newest = tally.NewestByKey.Where(w => w.Value is not null).ToDictionary(w => w.Key, w => w.Value!.Value);
         // Distinct keys, never lines: a witness's repeated cosignatures count once (witness-duplicated, BundleVerifier).
         var fresh = newest.Where(w => w.Value >= since).Select(w => w.Key.Name).Order(StringComparer.Ordinal).ToList();
         if (fresh.Count < quorum)

@@ -22,7 +22,7 @@ internal static class ProofCommand
                         return Auditor.UsageError(stderr, $"--quorum: '{args[i]}' is not a whole number");
                     break;
                 case "--fresh-since" when i + 1 < args.Length:
-                    if (!TryParseRfc3339(args[++i], out var since))
+                    if (Hosting.Rfc3339.Parse(args[++i]) is not { } since)
                         return Auditor.UsageError(stderr, $"--fresh-since: '{args[i]}' is not an RFC 3339 time with its offset (e.g. 2026-12-07T16:00:00Z)");
                     freshSince = since;
                     break;
@@ -55,13 +55,5 @@ internal static class ProofCommand
             stderr.WriteLine(failure.Reason is { } reason ? $"fedaudit: FAILED: {reason}: {failure.Message}" : $"fedaudit: FAILED: {failure.Message}");
             return 1;
         }
-    }
-
-    /// <summary>RFC 3339 date-time: a full date, 'T', a time and an explicit offset (Z or ±hh:mm).</summary>
-    internal static bool TryParseRfc3339(string text, out DateTimeOffset value)
-    {
-        value = default;
-        return text.Length >= 20 && (text[^1] is 'Z' or 'z' || text[^6] is '+' or '-') && text[10] is 'T' or 't'
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
     }
 }

@@ -26,7 +26,7 @@ internal static class VerifyCommand
                         return Auditor.UsageError(stderr, $"--quorum: '{args[i]}' is not a whole number");
                     break;
                 case "--fresh-since" when i + 1 < args.Length:
-                    if (Rfc3339(args[++i]) is not { } since)
+                    if (Hosting.Rfc3339.Parse(args[++i]) is not { } since)
                         return Auditor.UsageError(stderr, $"--fresh-since: '{args[i]}' is not an RFC 3339 time with an offset (e.g. 2026-12-07T16:00:00Z)");
                     freshSince = since;
                     break;
@@ -84,14 +84,5 @@ internal static class VerifyCommand
         }
         (exit == 0 ? stdout : stderr).WriteLine($"fedaudit: report written to {Path.GetFullPath(path)}");
         return exit;
-    }
-
-    /// <summary>An RFC 3339 date-time (§5.6): seconds required, fraction optional, and an offset (<c>Z</c> or ±hh:mm).</summary>
-    internal static DateTimeOffset? Rfc3339(string text)
-    {
-        string[] formats = ["yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", "yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz"];
-        // RFC 3339 §5.6 allows lower-case t and z.
-        return DateTimeOffset.TryParseExact(text.ToUpperInvariant(), formats, CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : null;
     }
 }
