@@ -45,8 +45,8 @@ public sealed class LedgerFreshnessDrillTests(ThreeNodes nodes) : IClassFixture<
         var cut = audit.Export(Kr);
         Assert.True(cut.Exit == 0, cut.Err);
         Assert.Contains("cosigned by 0 of 2 witnesses", cut.Out, StringComparison.Ordinal);
-        Assert.Contains("  fr-ofmin: REFUSED: the peer cosigned size ", cut.Out, StringComparison.Ordinal);
-        Assert.Contains("  nl-police: REFUSED: the peer cosigned size ", cut.Out, StringComparison.Ordinal);
+        Assert.Contains("  fr-ofmin: REFUSED: the witness cosigned size ", cut.Out, StringComparison.Ordinal);
+        Assert.Contains("  nl-police: REFUSED: the witness cosigned size ", cut.Out, StringComparison.Ordinal);
 
         // On its own the cut history is consistent: every entry, tree and checkpoint verifies.
         var alone = audit.Verify();
