@@ -42,7 +42,7 @@ public sealed class BundleVerifier(TrustDirectory trust, int quorum, TimeProvide
         progress.WriteLine($"entries: {size} in order, every data digest and leaf hash recomputed");
         var (count, latest) = Checkpoints(dir, manifest, logKeys, store, size);
         Verified = new VerifiedLog(manifest.Origin, logKeys, _latest!, new MerkleProver(store));
-        return $"{manifest.NodeId}: {size} entries, {count} checkpoints, latest size {latest.Size} with {latest.Cosignatures} trusted cosignatures (quorum {quorum})";
+        return $"{manifest.NodeId}: {size} entries, {count} checkpoints, latest size {latest.Size} with {latest.Cosignatures} trusted cosignatures{(quorum > 0 ? $" (quorum {quorum})" : "")}";
     }
 
     private (IReadOnlyList<NoteVerifier> Keys, string Source) LogKeys(string dir, AuditManifest manifest)

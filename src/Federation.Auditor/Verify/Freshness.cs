@@ -28,6 +28,6 @@ public static class Freshness
                 + ": the witnesses did not cosign this tree when asked (they refuse a log cut back below what they saw)",
                 AuditFailure.WitnessStale);
         }
-        return $"{fresh.Count} distinct trusted witnesses cosigned it at or after {since:u}";
+        return $"{fresh.Count} distinct trusted witnesses cosigned it at or after {since:u} (quorum {quorum})";
     }
 }
