@@ -6,7 +6,11 @@ using Federation.Node.Tests.Support;
 
 namespace Federation.Node.Tests;
 
-/// <summary>A bad configuration value stops the node before it starts, naming the key and the value.</summary>
+/// <summary>
+/// A bad configuration value stops the node before it starts, naming the key and the value. The checks run in process
+/// through <see cref="NodeApp.Build"/>, as the executable runs them; one test runs the real executable to show that
+/// such a value stops it with exit code 2 and one line on stderr.
+/// </summary>
 public sealed class ConfigurationTests
 {
     public static TheoryData<string, Action<JsonObject>> BadValues => new()
@@ -37,19 +41,26 @@ public sealed class ConfigurationTests
 
     [Theory]
     [MemberData(nameof(BadValues))]
-    public async Task Invalid_configuration_stops_start_up_naming_the_key(string key, Action<JsonObject> breakIt)
+    public void Invalid_configuration_stops_start_up_naming_the_key(string key, Action<JsonObject> breakIt)
     {
-        var (exit, stderr) = await RunNode(breakIt, "Development");
-        Assert.Equal(2, exit);
-        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith($"federation-node: configuration error: {key} = ", line, StringComparison.Ordinal);
+        var e = Refusal(breakIt, "Development");
+        var line = Assert.Single(e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"{key} = ", line, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_certs_dev_ca_is_refused_outside_development()
+    public async Task Invalid_configuration_stops_the_real_executable_with_exit_code_2_and_one_line()
     {
-        var (exit, stderr) = await RunNode(_ => { }, "Production");
+        var (exit, stderr) = await RunNode(c => c["Node"]!["NodeId"] = "KR KNPA", "Development");
         Assert.Equal(2, exit);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("federation-node: configuration error: Node:NodeId = ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_certs_dev_ca_is_refused_outside_development()
+    {
+        var stderr = Refusal(_ => { }, "Production").Message;
         Assert.Contains("Node:Certificates:Ca = ", stderr, StringComparison.Ordinal);
         Assert.Contains("refused outside the Development environment", stderr, StringComparison.Ordinal);
     }
@@ -66,35 +77,33 @@ public sealed class ConfigurationTests
     /// production CA and certificates, it is still refused, and the message names the file.</summary>
     [Theory]
     [MemberData(nameof(DevKeysUnderOtherNames))]
-    public async Task A_certs_dev_key_copied_elsewhere_is_refused_outside_development_naming_the_file(string setting, string devFile)
+    public void A_certs_dev_key_copied_elsewhere_is_refused_outside_development_naming_the_file(string setting, string devFile)
     {
         using var keys = new ProductionKeys("kr-knpa");
         var copy = keys.Path("renamed-" + devFile);
         KeyFiles.WriteSecret(copy, File.ReadAllText(Repo.CertsDev("kr-knpa", devFile)));
-        var (exit, stderr) = await RunNode(c =>
+        var stderr = Refusal(c =>
         {
             keys.Use(c);
             c["Node"]!["Certificates"]![setting] = copy;
             if (setting == "TlsKey") c["Node"]!["Certificates"]!["TlsCert"] = Repo.CertsDev("kr-knpa", "node-tls.crt");
-        }, "Production");
+        }, "Production").Message;
 
-        Assert.Equal(2, exit);
-        Assert.StartsWith($"federation-node: configuration error: Node:Certificates:{setting} = ", stderr, StringComparison.Ordinal);
+        Assert.StartsWith($"Node:Certificates:{setting} = ", stderr, StringComparison.Ordinal);
         Assert.Contains($"{copy} is a certs-dev key", stderr, StringComparison.Ordinal);
         Assert.Contains("refused outside the Development environment", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_certs_dev_log_key_in_place_is_refused_outside_development_naming_the_file()
+    public void A_certs_dev_log_key_in_place_is_refused_outside_development_naming_the_file()
     {
         using var keys = new ProductionKeys("kr-knpa");
-        var (exit, stderr) = await RunNode(c =>
+        var stderr = Refusal(c =>
         {
             keys.Use(c);
             c["Node"]!["Certificates"]!["LogKey"] = "certs-dev/kr-knpa/log.key";
-        }, "Production");
+        }, "Production").Message;
 
-        Assert.Equal(2, exit);
         Assert.Contains("Node:Certificates:LogKey = 'certs-dev/kr-knpa/log.key'", stderr, StringComparison.Ordinal);
         Assert.Contains(Path.Combine(Repo.Root, "certs-dev/kr-knpa/log.key") + " is a certs-dev key", stderr, StringComparison.Ordinal);
     }
@@ -104,17 +113,16 @@ public sealed class ConfigurationTests
     [InlineData("SigningKey", UnixFileMode.GroupRead)]
     [InlineData("WitnessKey", UnixFileMode.OtherRead)]
     [InlineData("DataProtectionKey", UnixFileMode.GroupRead)]
-    public async Task A_private_key_file_readable_by_others_is_refused_outside_development_naming_the_file(string setting, UnixFileMode extra)
+    public void A_private_key_file_readable_by_others_is_refused_outside_development_naming_the_file(string setting, UnixFileMode extra)
     {
         if (OperatingSystem.IsWindows()) return;
         using var keys = new ProductionKeys("kr-knpa");
         var file = keys.FileOf(setting);
         File.SetUnixFileMode(file, KeyFiles.OwnerOnly | extra);
 
-        var (exit, stderr) = await RunNode(keys.Use, "Production");
+        var stderr = Refusal(keys.Use, "Production").Message;
 
-        Assert.Equal(2, exit);
-        Assert.StartsWith($"federation-node: configuration error: Node:Certificates:{setting} = ", stderr, StringComparison.Ordinal);
+        Assert.StartsWith($"Node:Certificates:{setting} = ", stderr, StringComparison.Ordinal);
         Assert.Contains($"the private key file {file} is readable by group or others", stderr, StringComparison.Ordinal);
     }
 
@@ -122,9 +130,16 @@ public sealed class ConfigurationTests
     public async Task Keys_of_the_nodes_own_pass_the_production_checks()
     {
         using var keys = new ProductionKeys("kr-knpa");
-        // The database is unreachable on purpose: getting that far means no key was refused.
-        var (_, stderr) = await RunNode(keys.Use, "Production");
-        Assert.DoesNotContain("configuration error", stderr, StringComparison.Ordinal);
+        // The database is unreachable on purpose: the node is built, never started, so building means no key was refused.
+        var path = WriteConfig(keys.Use);
+        try
+        {
+            await using var app = NodeApp.Build(["--environment", "Production", "--config", path]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
@@ -146,8 +161,23 @@ public sealed class ConfigurationTests
         }
     }
 
-    /// <summary>Runs the real node executable, as an operator would, with a broken settings file.</summary>
-    private static async Task<(int Exit, string Stderr)> RunNode(Action<JsonObject> breakIt, string environment)
+    /// <summary>Builds the node in process, as the executable does first, with a broken settings file; returns
+    /// what it refused (the executable prints its message after "federation-node: configuration error: ").</summary>
+    private static NodeConfigurationException Refusal(Action<JsonObject> breakIt, string environment)
+    {
+        var path = WriteConfig(breakIt);
+        try
+        {
+            return Assert.Throws<NodeConfigurationException>(() => NodeApp.Build(["--environment", environment, "--config", path]));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>A settings file for kr-knpa with fr-ofmin as its peer and an unreachable database, broken by <paramref name="breakIt"/>.</summary>
+    private static string WriteConfig(Action<JsonObject> breakIt)
     {
         var node = new TestNode("kr-knpa");
         node.Peers.Add(new TestNode("fr-ofmin"));
@@ -156,7 +186,14 @@ public sealed class ConfigurationTests
         config["Node"]!["Database"]!.AsObject().Remove("OwnerConnectionString");
         breakIt(config);
         var path = Path.GetTempFileName();
-        await File.WriteAllTextAsync(path, config.ToJsonString());
+        File.WriteAllText(path, config.ToJsonString());
+        return path;
+    }
+
+    /// <summary>Runs the real node executable, as an operator would, with a broken settings file.</summary>
+    private static async Task<(int Exit, string Stderr)> RunNode(Action<JsonObject> breakIt, string environment)
+    {
+        var path = WriteConfig(breakIt);
         try
         {
             var dll = Path.Combine(AppContext.BaseDirectory, "Federation.Node.dll");

@@ -13,7 +13,9 @@ public sealed class LedgerCheckpointTests(LedgerCheckpointTests.KrAndFr nodes) :
 {
     public sealed class KrAndFr : IAsyncLifetime
     {
-        public TestNode Kr { get; } = new("kr-knpa") { Customize = LedgerEvents.FastCheckpoints };
+        public ShiftedClock KrClock { get; } = new();
+        public TestNode Kr { get; }
+        public KrAndFr() => Kr = new("kr-knpa") { Customize = LedgerEvents.FastCheckpoints, Clock = KrClock };
         public TestNode Fr { get; } = new("fr-ofmin") { Customize = LedgerEvents.FastCheckpoints };
 
         public async Task InitializeAsync()
@@ -82,7 +84,7 @@ public sealed class LedgerCheckpointTests(LedgerCheckpointTests.KrAndFr nodes) :
     {
         await LedgerEvents.AppendAsync(Kr, 1);
         var first = await LedgerEvents.SignAsync(Kr);
-        await Task.Delay(1100);
+        nodes.KrClock.Advance(TimeSpan.FromMilliseconds(1100)); // past the checkpoint cadence, without sleeping
         Assert.Null(await Kr.Services.GetRequiredService<LedgerCheckpoints>().SignIfDueAsync(CancellationToken.None));
 
         await LedgerEvents.AppendAsync(Kr, 1);

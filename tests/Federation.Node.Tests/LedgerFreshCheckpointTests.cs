@@ -48,7 +48,7 @@ public sealed class LedgerFreshCheckpointTests(ThreeNodes nodes) : IClassFixture
     {
         var fresh = Kr.Services.GetRequiredService<FreshCheckpoint>();
         var first = await fresh.SignAndWitnessAsync(CancellationToken.None);
-        await Task.Delay(1100); // a new time line: the checkpoint's time is in whole seconds
+        nodes.Advance(TimeSpan.FromMilliseconds(1100)); // a new time line: the checkpoint's time is in whole seconds
         var second = await fresh.SignAndWitnessAsync(CancellationToken.None);
 
         Assert.Equal(first.Checkpoint.Size, second.Checkpoint.Size);

@@ -36,7 +36,7 @@ public static class DescriptorVerifier
             return Fail("envelope-malformed", e.Message);
         }
         // Decode leaves SignedCms.Detached false even when eContent is absent: a detached envelope shows up as empty
-        // content (threats B6), and a descriptor is never empty.
+        // content (a detached signature over content we did not get proves nothing), and a descriptor is never empty.
         if (cms.ContentInfo.Content.Length == 0)
             return Fail("content-type-not-ours", "the envelope carries no content (a detached signature)");
         if (cms.ContentInfo.ContentType.Value != FederationOids.NodeDescriptor)

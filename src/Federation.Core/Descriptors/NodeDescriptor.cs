@@ -23,7 +23,7 @@ public sealed record NodeDescriptor(
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        AllowDuplicateProperties = false, // threats D2: "last key wins" would let a payload say two things
+        AllowDuplicateProperties = false, // "last key wins" would let a payload say two things
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 

@@ -5,7 +5,7 @@ namespace Federation.Core.Envelopes;
 /// <summary>
 /// The SHA-256 of signed content — a release's bytes, an attached envelope's eContent. It is the key for duplicate
 /// and replay detection and for content-addressed storage, because the CMS blob around the content is malleable
-/// (unsigned attributes and the certificate bag can change without breaking the signature; threats B3). It is also
+/// (unsigned attributes and the certificate bag can change without breaking the signature). It is also
 /// how a release names its predecessor. Text form: 64 lower-case hex digits.
 /// </summary>
 public readonly record struct ContentDigest

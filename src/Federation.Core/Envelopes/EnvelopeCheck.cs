@@ -13,7 +13,7 @@ public sealed record EnvelopeCheck(string? Reason, string Detail)
     /// <summary>The signer's certificate (accepted envelopes only); the caller may dispose it.</summary>
     public X509Certificate2? Signer { get; init; }
 
-    /// <summary>The signing-time attribute. Not a freshness signal: freshness comes from signed payload fields (threats B5).</summary>
+    /// <summary>The signing-time attribute. Not a freshness signal: freshness comes from signed payload fields (the signer sets this attribute at will).</summary>
     public DateTimeOffset SigningTime { get; init; }
 
     /// <summary>SHA-256 of the signed content: the key for duplicate detection and content addressing.</summary>

@@ -12,7 +12,7 @@ public static class EnvelopeRejections
     public const string Malformed = "envelope-malformed";
     /// <summary>Not exactly one SignerInfo: a second signer could carry a weaker algorithm or another identity.</summary>
     public const string SignerCount = "signer-count";
-    /// <summary>No signed attributes: nothing binds the content type to the signature (threats B4).</summary>
+    /// <summary>No signed attributes: nothing binds the content type to the signature, so a signature made for one kind could be replayed as another.</summary>
     public const string SignedAttributesMissing = "signed-attributes-missing";
     /// <summary>A required signed attribute missing, repeated, or with other than one value (RFC 5652 §11).</summary>
     public const string SignedAttributesInvalid = "signed-attributes-invalid";

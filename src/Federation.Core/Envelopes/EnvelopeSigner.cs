@@ -41,7 +41,7 @@ public sealed class EnvelopeSigner(X509Certificate2 signingCertificate, TimeProv
         var cms = new SignedCms(content, detached);
         var signer = new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, signingCertificate)
         {
-            // EndCertOnly: WholeChain silently drops intermediates that are in no store on Linux (stack notes §4);
+            // EndCertOnly: WholeChain silently drops intermediates that are in no store on Linux;
             // peers build the chain from their pinned CA anyway.
             IncludeOption = X509IncludeOption.EndCertOnly,
             DigestAlgorithm = new Oid(FederationOids.Sha256),

@@ -7,14 +7,14 @@ namespace Federation.Core.Envelopes;
 
 /// <summary>
 /// Verifies a CMS envelope from a peer and fails closed with one reason per check (<see cref="EnvelopeRejections"/>,
-/// <see cref="RejectionReasons"/>). It does by hand what <c>SignedCms.CheckSignature(true)</c> does not (threats B1–B7):
+/// <see cref="RejectionReasons"/>). It does by hand what <c>SignedCms.CheckSignature(true)</c> does not:
 /// exactly one signer; signed attributes present with our content type; digest and signature algorithms on an
 /// allow-list; the message digest and the signature; the chain to the sender's pinned CA only; key usage; the URI SAN
 /// naming the sender; the signing time within the certificate's validity. Detached content is streamed, never held.
 /// </summary>
 public sealed class EnvelopeVerifier(TimeProvider time)
 {
-    // RFC 5754 §2: SHA-2 only; SHA-1 and MD5 are refused (threats B7).
+    // RFC 5754 §2: SHA-2 only; SHA-1 and MD5 are refused (collisions).
     private static readonly Dictionary<string, HashAlgorithmName> AllowedDigests = new()
     {
         [FederationOids.Sha256] = HashAlgorithmName.SHA256,
@@ -39,7 +39,7 @@ public sealed class EnvelopeVerifier(TimeProvider time)
             envelope = SignedEnvelope.Decode(signedData);
             var digest = CheckBeforeContent(envelope, policy);
             if (envelope.Content is not { } content)
-                throw new EnvelopeRefusal(EnvelopeRejections.Malformed, "the envelope is detached but an attached one was expected (threats B6)");
+                throw new EnvelopeRefusal(EnvelopeRejections.Malformed, "the envelope is detached but an attached one was expected");
             var computed = HashData(digest, content.Span);
             return CheckAfterContent(envelope, policy, computed, ContentDigest.Of(content.Span)) with { Content = content, ContentLength = content.Length };
         }
@@ -71,7 +71,7 @@ public sealed class EnvelopeVerifier(TimeProvider time)
             envelope = SignedEnvelope.Decode(signedData);
             var digest = CheckBeforeContent(envelope, policy);
             if (envelope.Content is not null)
-                throw new EnvelopeRefusal(EnvelopeRejections.Malformed, "the envelope carries its content but a detached signature was expected (threats B6)");
+                throw new EnvelopeRefusal(EnvelopeRejections.Malformed, "the envelope carries its content but a detached signature was expected");
             using var hashing = new HashingStream(content, writing: false, digest);
             if (readContent is not null) await readContent(hashing, ct).ConfigureAwait(false);
             await hashing.DrainAsync(ct).ConfigureAwait(false);
@@ -90,7 +90,7 @@ public sealed class EnvelopeVerifier(TimeProvider time)
     /// <summary>Everything that can be checked without the content; returns the digest algorithm to hash it with.</summary>
     private static HashAlgorithmName CheckBeforeContent(SignedEnvelope e, EnvelopePolicy policy)
     {
-        // RFC 5652 §11.1: the content-type attribute must equal eContentType; both must be the kind we expect (B4).
+        // RFC 5652 §11.1: the content-type attribute must equal eContentType; both must be the kind we expect, so a signature made for one kind is never taken as another.
         if (e.ContentType != policy.ContentType)
             throw new EnvelopeRefusal(EnvelopeRejections.ContentTypeNotOurs, $"eContentType {e.ContentType}, expected {policy.ContentType}");
         if (e.ContentTypeAttribute != e.ContentType)

@@ -3,7 +3,7 @@ namespace Federation.Core.Envelopes;
 /// <summary>
 /// Object identifiers of our own. The arc is a UUID-derived OID (ITU-T X.667, <c>2.25.&lt;uuid&gt;</c>), which
 /// needs no registration and cannot collide with anyone else's; every envelope kind has its own eContentType so a
-/// signature made for one kind can never be replayed as another (threats B4).
+/// signature made for one kind can never be replayed as another.
 /// </summary>
 public static class FederationOids
 {

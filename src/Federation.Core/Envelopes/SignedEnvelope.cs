@@ -95,7 +95,7 @@ internal sealed class SignedEnvelope : IDisposable
         if (signatureParameters is not null)
             throw new EnvelopeRefusal(EnvelopeRejections.SignatureAlgorithmNotAllowed, $"signature algorithm {signatureAlgorithm} with parameters (RFC 5758 §3.2: absent)");
         var signature = si.ReadOctetString();
-        if (si.HasData && si.PeekTag() == Context1) si.ReadEncodedValue(); // unsignedAttrs: malleable, ignored (threats B3)
+        if (si.HasData && si.PeekTag() == Context1) si.ReadEncodedValue(); // unsignedAttrs: malleable (anyone can change them without breaking the signature), ignored
         if (si.HasData) throw Malformed("unexpected fields in the SignerInfo");
 
         var (contentTypeAttr, messageDigest, signingTime) = ReadSignedAttributes(signedAttributes);

@@ -14,7 +14,7 @@ namespace Federation.Core.Ledger;
 /// JCS writes them as IEEE doubles, which would silently round a decimal amount; here a number is its exact
 /// decimal value with trailing zeros removed (<c>1.50</c> → <c>1.5</c>, <c>1e2</c> → <c>100</c>, <c>-0</c> → <c>0</c>),
 /// written plainly up to 21 integer digits and 21 leading fraction zeros, otherwise as <c>d.ddde±x</c>.
-/// Duplicate member names are refused (threats D2: "last one wins" would let one text say two things).
+/// Duplicate member names are refused ("last one wins" would let one text say two things).
 /// </summary>
 public static class CanonicalJson
 {

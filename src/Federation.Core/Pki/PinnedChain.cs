@@ -6,7 +6,7 @@ namespace Federation.Core.Pki;
 
 /// <summary>
 /// Builds a certificate's chain to one pinned agency CA and nothing else: never the system store, never "allow
-/// unknown CA" (which accepts a rogue CA with the same DN, threats A3).
+/// unknown CA" (which accepts a rogue CA with the same DN).
 /// </summary>
 public static class PinnedChain
 {
@@ -22,7 +22,7 @@ public static class PinnedChain
         policy.CustomTrustStore.Add(anchor.Ca);
         if (intermediates is not null) policy.ExtraStore.AddRange(intermediates);
         // Revocation is checked below against the operator's CRL: the platform's Online mode fails closed on
-        // certificates without a distribution point and caches CRLs on disk (threats A5).
+        // certificates without a distribution point and caches CRLs on disk.
         policy.RevocationMode = X509RevocationMode.NoCheck;
         policy.VerificationTime = at.UtcDateTime;
         policy.VerificationTimeIgnored = false;

@@ -12,11 +12,11 @@ public static class ReleaseRejections
     public const string OriginMismatch = "release-origin-mismatch";
     /// <summary>The release belongs to another list (or origin) than the last accepted state passed in.</summary>
     public const string ListMismatch = "release-list-mismatch";
-    /// <summary>The release's own expiry has passed: a frozen or stale list (threats C3).</summary>
+    /// <summary>The release's own expiry has passed: a frozen or stale list.</summary>
     public const string Expired = "release-expired";
-    /// <summary>The same signed content as the last accepted release, whatever CMS blob wraps it (threats B3, C1).</summary>
+    /// <summary>The same signed content as the last accepted release, whatever CMS blob wraps it (unsigned attributes can be changed without breaking the signature).</summary>
     public const string Duplicate = "release-duplicate";
-    /// <summary>The version is not greater than the last accepted one: a rollback or replay (threats C2).</summary>
+    /// <summary>The version is not greater than the last accepted one: a rollback or replay.</summary>
     public const string VersionNotIncreasing = "release-version-not-increasing";
     /// <summary>The previous-release digest is not the last accepted release: the hash chain is broken.</summary>
     public const string PreviousDigestMismatch = "release-previous-digest-mismatch";

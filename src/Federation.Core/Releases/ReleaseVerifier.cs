@@ -97,7 +97,7 @@ public sealed class ReleaseVerifier(TimeProvider time)
     /// <summary>Checked after every other rule, so a release refused as expired is known to be the chain's next
     /// (see <see cref="ReleaseCheck.ExpiredOnly"/>).</summary>
     private ReleaseCheck? Freshness(ReleaseHeader h) =>
-        // Freshness comes from the signed expiry, never from the signing-time attribute (threats B5, C3).
+        // Freshness comes from the signed expiry, never from the signing-time attribute, which a signer sets at will and which says nothing about the list's age.
         time.GetUtcNow() > h.Expires
             ? new ReleaseCheck(ReleaseRejections.Expired, $"{h.Origin}/{h.List} version {h.Version} expired at {h.Expires:O}")
             : null;

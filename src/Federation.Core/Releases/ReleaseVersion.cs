@@ -4,7 +4,7 @@ namespace Federation.Core.Releases;
 
 /// <summary>
 /// A release's version within its list: starts at 1 and only goes up (a consumer refuses anything not greater than
-/// what it accepted last, threats C2). Kept within a signed 64-bit range so it fits a PostgreSQL <c>bigint</c>.
+/// what it accepted last: no rollback). Kept within a signed 64-bit range so it fits a PostgreSQL <c>bigint</c>.
 /// </summary>
 public readonly record struct ReleaseVersion : IComparable<ReleaseVersion>
 {

@@ -1,7 +1,7 @@
 namespace Federation.Core.Requests;
 
 /// <summary>
-/// The rules a legal basis sets for a request (domain/requests.md P1, §6.6): which types it covers, the fields it
+/// The rules a legal basis sets for a request (docs/requests.md, "Procedure profiles"): which types it covers, the fields it
 /// requires, how long the requested side has (counted from the signed delivery receipt), how long a preservation
 /// lasts, which refusal grounds exist, and whether a judge or prosecutor must validate before sending.
 /// </summary>
@@ -28,7 +28,7 @@ public sealed record ProcedureProfile(
     public static readonly TimeSpan ExPostValidation = TimeSpan.FromHours(48);
 
     /// <summary>
-    /// How long the requested side has to acknowledge a delivered request (domain/requests.md §6.6, a policy informed by
+    /// How long the requested side has to acknowledge a delivered request (docs/requests.md, "Clocks and escalation"; a policy informed by
     /// the EIO one-week rule): 2 days, 4 hours in urgency, 30 minutes for an emergency (the 24/7 point of contact).
     /// Elapsed time: working-day calendars are not modelled.
     /// </summary>
@@ -110,7 +110,7 @@ public sealed record ProcedureProfile(
 /// <summary>A preservation lasts <see cref="Period"/> from the moment it is made and may be extended once by <see cref="Extension"/>.</summary>
 public sealed record PreservationTerms(TimeSpan Period, TimeSpan Extension)
 {
-    /// <summary>When to warn before expiry: a week, or a day for periods of 60 days or less (§6.6).</summary>
+    /// <summary>When to warn before expiry: a week, or a day for periods of 60 days or less.</summary>
     public TimeSpan ExpiryWarning => Period <= TimeSpan.FromDays(60) ? TimeSpan.FromDays(1) : TimeSpan.FromDays(7);
 }
 

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Federation.Core.Requests;
 
 /// <summary>
-/// The procedure profiles a node knows, by legal basis code (domain/requests.md §6.6). Figures are the
+/// The procedure profiles a node knows, by legal basis code (docs/requests.md, "Procedure profiles"). Figures are the
 /// instruments' own where they set one; where they say "without undue delay" the figure is a stated policy
 /// (docs/requests.md lists which is which).
 /// </summary>

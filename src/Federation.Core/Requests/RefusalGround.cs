@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Federation.Core.Requests;
 
-/// <summary>Refusal ground codes (domain/requests.md §6.4); each profile admits a subset.</summary>
+/// <summary>Refusal ground codes (docs/requests.md, "Procedure profiles"); each profile admits a subset.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<RefusalGround>))]
 public enum RefusalGround
 {

@@ -1,7 +1,7 @@
 namespace Federation.Core.Requests;
 
 /// <summary>
-/// One version of what a request asks (domain/requests.md §6.4): the fields an officer drafts and edits. Which of
+/// One version of what a request asks : the fields an officer drafts and edits. Which of
 /// them must be present depends on the <see cref="ProcedureProfile"/>, the type and the priority
 /// (<see cref="ProcedureProfile.MissingFields"/>). Evidence is never carried: only references to it.
 /// </summary>
@@ -46,7 +46,7 @@ public sealed record TargetIdentifier(string Kind, string Value);
 /// <summary>A hash-list entry or match result a request points at: the list, the release it was in, its signal and value.</summary>
 public sealed record HashReference(string List, long Release, string Signal, string Value);
 
-/// <summary>How two cases relate (domain/requests.md §6.4 <c>related[]</c>).</summary>
+/// <summary>How two cases relate (<c>related[]</c>).</summary>
 public sealed record CaseLink(string Relation, CaseRef Case)
 {
     public const string FollowsPreservation = "follows-preservation";

@@ -4,7 +4,7 @@ using static Federation.Core.Requests.RequestRuleCodes;
 namespace Federation.Core.Requests;
 
 /// <summary>
-/// The state machine of domain/requests.md §6.5: for each action the side that takes it, the roles that may take
+/// The state machine of cross-border requests (docs/requests.md, "States and actions"): for each action the side that takes it, the roles that may take
 /// it, the states it leaves and its guards. Both nodes run these same checks — the acting node before signing,
 /// the peer on receipt — so a node cannot push its peer into a state the rules forbid.
 /// </summary>

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Federation.Core.Requests;
 
 /// <summary>
-/// Where a case stands (domain/requests.md §6.5). The same state is held on both nodes once the request is sent;
+/// Where a case stands (docs/requests.md, "States and actions"). The same state is held on both nodes once the request is sent;
 /// draft, in-review, awaiting-validation and approved exist only on the requesting node.
 /// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<RequestState>))]

@@ -98,7 +98,7 @@ public sealed record RequestInformation(string Reason) : RequestStep { [JsonIgno
 /// <summary>
 /// The clarification; the clock resumes. With amended details it is only a proposal, kept on the requesting node until a
 /// supervisor co-signs it (<see cref="CoSignAnswer"/>): an amended request goes to the peer with four eyes on it, as the
-/// approved original did (domain/requests.md §6.5 row 11).
+/// approved original did.
 /// </summary>
 public sealed record Answer(string Note, RequestDetails? Amended = null) : RequestStep
 {
@@ -136,7 +136,7 @@ public sealed record Preserve : RequestStep { [JsonIgnore] public override strin
 public sealed record Extend : RequestStep { [JsonIgnore] public override string Action => "extend"; }
 
 /// <summary>
-/// The follow-up request for the preserved data was sent (domain §6.3 CONFIRM_FOLLOW_UP): the data stays preserved
+/// The follow-up request for the preserved data was sent (<c>confirm-follow-up</c>): the data stays preserved
 /// pending the decision on it (Budapest Art 29(7)), so the preservation no longer expires on its own. Sending a request
 /// linked as <c>follows-preservation</c> takes it too, in the sender's name.
 /// </summary>
@@ -152,7 +152,7 @@ public sealed record Withdraw(string Reason) : RequestStep { [JsonIgnore] public
 
 /// <summary>
 /// After data was handed over, the requested side restricts its use or requires its deletion (an enforcing authority's
-/// objection, a rectification — domain/requests.md §6.5, rules across all states). Not a state: a flag on the case.
+/// objection, a rectification; allowed whatever the state). Not a state: a flag on the case.
 /// </summary>
 public sealed record Restrict(string Reason, RestrictionKind Kind) : RequestStep { [JsonIgnore] public override string Action => "restrict"; }
 
@@ -180,7 +180,7 @@ public sealed record Close(string Reason) : RequestStep { [JsonIgnore] public ov
 public sealed record Expire : RequestStep { [JsonIgnore] public override string Action => "expire"; }
 
 /// <summary>
-/// An auditor's finding on a case (domain/requests.md §6.5: auditors never transition, they attach signed notes). Not a
+/// An auditor's finding on a case (auditors never transition, they attach signed notes). Not a
 /// transition: the state does not change. It stays on the auditor's node, like a draft: the peer's auditors keep their own.
 /// </summary>
 public sealed record AuditNote(string Finding) : RequestStep
@@ -190,7 +190,7 @@ public sealed record AuditNote(string Finding) : RequestStep
 }
 
 /// <summary>
-/// A closed case leaves the working inbox and outbox for retention (domain/requests.md §6.5 row 22; LED Art 5): taken by
+/// A closed case leaves the working inbox and outbox for retention (docs/requests.md, "Retention"; LED Art 5): taken by
 /// the node when its retention period runs out, or earlier by a data-protection officer (auditor). Each node keeps its own
 /// law's retention, so this stays on the node; the shared state stays closed.
 /// </summary>

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Federation.Core.Requests;
 
-/// <summary>What a cross-border request asks for (domain/requests.md §6.3). Wire names are kebab-case.</summary>
+/// <summary>What a cross-border request asks for (docs/requests.md, "Request types"). Wire names are kebab-case.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<RequestType>))]
 public enum RequestType
 {

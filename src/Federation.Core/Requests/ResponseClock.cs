@@ -4,7 +4,7 @@ namespace Federation.Core.Requests;
 
 /// <summary>
 /// The legal clock of a case: it starts at the signed delivery receipt's time, pauses while clarification is
-/// requested, and stops when the requested side answers (domain/requests.md take-aways 4 and 5). All arithmetic
+/// requested, and stops when the requested side answers (docs/requests.md, "Clocks and escalation"). All arithmetic
 /// takes the instant as an argument, so the caller's <see cref="TimeProvider"/> drives it.
 /// </summary>
 public sealed record ResponseClock(DateTimeOffset StartedAt, TimeSpan Allowed, Priority Priority)
@@ -60,7 +60,7 @@ public sealed record ResponseClock(DateTimeOffset StartedAt, TimeSpan Allowed, P
         IsRunning ? StartedAt + PausedFor + Allowed * Threshold(escalation, Priority) : null;
 }
 
-/// <summary>The steps of escalation as a clock runs down (domain/requests.md §6.6).</summary>
+/// <summary>The steps of escalation as a clock runs down (docs/requests.md, "Clocks and escalation").</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<Escalation>))]
 public enum Escalation
 {

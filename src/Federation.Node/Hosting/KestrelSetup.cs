@@ -13,7 +13,7 @@ namespace Federation.Node.Hosting;
 /// timeouts, minimum body rates and a body size cap (endpoints set smaller ones).</summary>
 public static class KestrelSetup
 {
-    // TLS 1.3 suites plus TLS 1.2 ECDHE with AEAD only: Kestrel on Linux otherwise offers CBC suites (threats A8).
+    // TLS 1.3 suites plus TLS 1.2 ECDHE with AEAD only: Kestrel on Linux otherwise offers CBC suites.
     private static readonly TlsCipherSuite[] Suites =
     [
         TlsCipherSuite.TLS_AES_256_GCM_SHA384, TlsCipherSuite.TLS_AES_128_GCM_SHA256, TlsCipherSuite.TLS_CHACHA20_POLY1305_SHA256,

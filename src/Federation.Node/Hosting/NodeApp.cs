@@ -96,7 +96,7 @@ public static class NodeApp
                 SchemaName = DatabaseMigrator.HangfireSchema,
                 PrepareSchemaIfNecessary = false, // the owner role migrates; the node runs without DDL rights
                 QueuePollInterval = TimeSpan.FromSeconds(2),
-                // A sync longer than the invisibility timeout would otherwise run twice (threats F1).
+                // A sync longer than the invisibility timeout would otherwise run twice.
                 UseSlidingInvisibilityTimeout = true,
             }));
         if (jobsEnabled)

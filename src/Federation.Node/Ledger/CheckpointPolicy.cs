@@ -1,7 +1,7 @@
 namespace Federation.Node.Ledger;
 
 /// <summary>When the node signs a new checkpoint: on growth, at most every <c>interval</c>; and in any case once
-/// the latest is <c>freshness</c> old, so a reader can tell a quiet log from a frozen one (threats C3).</summary>
+/// the latest is <c>freshness</c> old, so a reader can tell a quiet log from a frozen one.</summary>
 public static class CheckpointPolicy
 {
     /// <exception cref="LogSmallerThanSignedException">The log is smaller than a checkpoint already signed: signing would fork it.</exception>

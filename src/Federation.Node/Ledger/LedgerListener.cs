@@ -6,7 +6,7 @@ namespace Federation.Node.Ledger;
 
 /// <summary>
 /// Makes every event the node stores a leaf of its Merkle log, in the transaction that stores the event
-/// (threats E3: leaf indices are never Marten's seq_id, and never assigned later by an asynchronous projection).
+/// (leaf indices are never Marten's seq_id, and never assigned later by an asynchronous projection).
 /// Before a session saves, it prepares a leaf per pending event; inside the transaction, after Marten's own
 /// statements and just before COMMIT, the session's <see cref="LedgerAppend"/> takes the ledger lock and appends
 /// them. Registered once per document store; sessions that append no event pay nothing.

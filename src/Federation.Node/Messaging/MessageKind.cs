@@ -5,7 +5,7 @@ namespace Federation.Node.Messaging;
 /// <summary>
 /// A kind of message item: its feed kind and the CMS eContentType its envelopes carry. Each kind has its own content
 /// type, and the kind is also inside the signed document, so a signature made for one kind is never accepted as
-/// another (threats B4).
+/// another.
 /// </summary>
 public sealed record MessageKind(string Name, string ContentType)
 {

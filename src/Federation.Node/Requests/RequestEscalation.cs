@@ -10,7 +10,7 @@ using Npgsql;
 namespace Federation.Node.Requests;
 
 /// <summary>
-/// Escalation as a case's clock runs down (domain/requests.md §6.6): an unacknowledged delivery (2 days, 4 h urgent,
+/// Escalation as a case's clock runs down (docs/requests.md, "Clocks and escalation"): an unacknowledged delivery (2 days, 4 h urgent,
 /// 30 min emergency), reminder to the assignees at 50 %, supervisors
 /// and duty officers at 80 %, overdue at 100 % with a signed reminder to the peer (25/50/100 % in an emergency);
 /// preservation expiry warnings and the expiry itself. Each point is a Hangfire job scheduled at its time

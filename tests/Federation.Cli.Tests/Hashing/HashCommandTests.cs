@@ -5,7 +5,7 @@ namespace Federation.Cli.Tests.Hashing;
 
 public sealed class HashCommandTests : IDisposable
 {
-    // Expected values from shared/vectors/pdq: expected.tsv (PDQ) and checksums.tsv (SHA-256, MD5).
+    // Expected values from the PDQ vectors (tests/Federation.Core.Tests/Vectors/pdq): expected.tsv (PDQ) and checksums.tsv (SHA-256, MD5).
     private const string GreySha256 = "515217d4d3689c32cf6389f9ad63f59c96bd64483f65aa371a3e994db07bd11a";
     private const string GreyMd5 = "42f1a74c30b333114542f81893838308";
     private const string GreyPdq = "95556aad5555aad5d2ab2d6a5a5aa4925b36b66648ccb39c4e38f0f00fe1fc02";

@@ -4,7 +4,7 @@ using static Federation.Core.Tests.Requests.SomeRequests;
 
 namespace Federation.Core.Tests.Requests;
 
-/// <summary>Archiving (domain/requests.md §6.5 row 22): a closed case leaves the working boxes, on each node by its own retention law.</summary>
+/// <summary>Archiving (docs/requests.md, "Retention"): a closed case leaves the working boxes, on each node by its own retention law.</summary>
 public sealed class ArchiveTests
 {
     private static readonly Actor KrAuditor = new(Kr, "urn:federation:person:kr-knpa:auditor", CaseRole.Auditor);

@@ -5,7 +5,7 @@ using static Federation.Core.Tests.Requests.SomeRequests;
 namespace Federation.Core.Tests.Requests;
 
 /// <summary>
-/// Auditors never transition; they attach signed notes (domain/requests.md §6.5). That auditors are refused every
+/// Auditors never transition; they attach signed notes. That auditors are refused every
 /// action is in <see cref="RequestTransitionTests"/> (every role the rules do not list); here, the note itself.
 /// </summary>
 public sealed class AuditNoteTests

@@ -4,7 +4,7 @@ using static Federation.Core.Tests.Requests.SomeRequests;
 
 namespace Federation.Core.Tests.Requests;
 
-/// <summary>Post-delivery restrictions (domain/requests.md §6.5): flags on a case whose data was handed over, with a signed deletion confirmation.</summary>
+/// <summary>Post-delivery restrictions (docs/requests.md, "States and actions"): flags on a case whose data was handed over, with a signed deletion confirmation.</summary>
 public sealed class RestrictionTests
 {
     private static readonly DateTimeOffset At = Some.Now.AddDays(3);

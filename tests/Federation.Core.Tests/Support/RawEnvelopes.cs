@@ -27,7 +27,7 @@ internal static class RawEnvelopes
     /// <summary>
     /// An envelope with our content type and no signed attributes. Without them the signature covers the content
     /// bytes only (RFC 5652 §5.4), so an id-data signature stays valid when its eContentType is swapped: this is
-    /// the cross-protocol splice that requiring signed attributes prevents (threats B4).
+    /// the cross-protocol splice that requiring signed attributes prevents.
     /// </summary>
     public static byte[] WithoutSignedAttributes(X509Certificate2 signer, string contentType, byte[] content)
     {
