@@ -21,7 +21,7 @@ public static class ListsApi
         var api = app.MapGroup("/api/v1/lists").RequireAuthorization(Policies.Person).WithTags("Lists");
         api.MapGet("/", Catalogue).WithSummary("Every list this node holds, its own and its peers'.");
         api.MapPost("/", Create).RequireAuthorization(Policies.OfficerOrOperator).WithSummary("Create one of this node's lists.");
-        api.MapPost("/{listId}/releases", Publish).RequireAuthorization(Policies.OfficerOrOperator)
+        api.MapPost("/{listId}/releases", Publish).RequireAuthorization(Policies.OfficerOrOperator).RefusedAs("the release was not published")
             .Accepts<string>("text/csv").WithSummary("Publish a release of one of this node's lists from CSV (signal,value,classification,legal_basis,tags).");
         api.MapGet("/{origin}/{listId}/releases", Releases).WithSummary("The releases of a list, oldest first.");
         api.MapGet("/{origin}/{listId}/entries", Entries).WithSummary("A page of a list's active entries as CSV, in canonical order.");
@@ -78,10 +78,6 @@ public static class ListsApi
         {
             var published = await publisher.PublishAsync(id, http.Request.Body, lifetime, user.Identity!.Name!, ct);
             return TypedResults.Created($"/api/v1/lists/{published.Origin}/{published.ListId}/releases", published);
-        }
-        catch (ReleasePublisher.PublishRefused e)
-        {
-            return Problems.Result(e.Status, e.Reason, "the release was not published", e.Message);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
