@@ -20,7 +20,7 @@ public static class FeedbackApi
 
     public static void MapFeedbackApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/feedback", Send).RequireAuthorization(Policies.Officer).WithTags("Feedback")
+        app.MapPost("/api/v1/feedback", Send).RequireAuthorization(Policies.Officer).RefusedAs("the feedback was not sent").WithTags("Feedback")
             .Produces<FeedbackSent>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404)
             .WithSummary("Send feedback (confirmed, false-positive, not-illegal-here; optional note) on a peer's entry to the agency that published it.");
         app.MapGet("/api/v1/lists/{origin}/{listId}/feedback", Read).RequireAuthorization(Policies.Person).WithTags("Feedback")
@@ -30,15 +30,8 @@ public static class FeedbackApi
 
     private static async Task<IResult> Send(FeedbackService.Request body, ClaimsPrincipal user, FeedbackService feedback, CancellationToken ct)
     {
-        try
-        {
-            var sent = await feedback.SendAsync(body, user.Identity!.Name!, ct);
-            return TypedResults.Created($"/api/v1/lists/{sent.Origin}/{sent.ListId}/feedback", sent);
-        }
-        catch (FeedbackService.Refused e)
-        {
-            return Problems.Result(e.Status, e.Reason, "the feedback was not sent", e.Message);
-        }
+        var sent = await feedback.SendAsync(body, user.Identity!.Name!, ct);
+        return TypedResults.Created($"/api/v1/lists/{sent.Origin}/{sent.ListId}/feedback", sent);
     }
 
     private static async Task<IResult> Read(string origin, string listId, IQuerySession session, NpgsqlDataSource db, NodeSettingsMonitor settings, CancellationToken ct)
