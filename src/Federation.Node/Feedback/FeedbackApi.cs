@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Federation.Core.Identity;
 using Federation.Core.Releases;
 using Federation.Node.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Federation.Node.Lists;
 using Federation.Node.Security;
 using Marten;
@@ -28,7 +29,7 @@ public static class FeedbackApi
             .WithSummary("The latest verdict of each agency on each entry of a list that has feedback, with counts per verdict.");
     }
 
-    private static async Task<IResult> Send(FeedbackService.Request body, ClaimsPrincipal user, FeedbackService feedback, CancellationToken ct)
+    private static async Task<Created<FeedbackSent>> Send(FeedbackService.Request body, ClaimsPrincipal user, FeedbackService feedback, CancellationToken ct)
     {
         var sent = await feedback.SendAsync(body, user.Identity!.Name!, ct);
         return TypedResults.Created($"/api/v1/lists/{sent.Origin}/{sent.ListId}/feedback", sent);

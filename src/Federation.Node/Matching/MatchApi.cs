@@ -2,6 +2,7 @@ using System.Text.Json;
 using Federation.Core.Matching;
 using Federation.Node.Audit;
 using Federation.Node.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Federation.Node.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -42,7 +43,7 @@ public static class MatchApi
                 + "header; the consultation is logged with the hashes queried, never the media.");
     }
 
-    private static async Task<IResult> Match(HttpContext http, MatchService matcher, UploadHasher hasher, MatchingOptions options, CancellationToken ct)
+    private static async Task<Results<Ok<MatchAnswer>, ProblemHttpResult>> Match(HttpContext http, MatchService matcher, UploadHasher hasher, MatchingOptions options, CancellationToken ct)
     {
         var request = http.Request;
         if (request.ContentLength > options.MaxUploadBytes)
