@@ -6,6 +6,7 @@ using Federation.Node.Hosting;
 using Federation.Node.Security;
 using Marten;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace Federation.Node.Lists;
@@ -61,7 +62,7 @@ public static class ListsApi
         return TypedResults.Created($"/api/v1/lists/{origin}/{id}/releases", list);
     }
 
-    private static async Task<IResult> Publish(string listId, HttpContext http, ClaimsPrincipal user, ReleasePublisher publisher, ListsOptions options, string? expires, CancellationToken ct)
+    private static async Task<Results<Created<ReleasePublisher.Published>, ProblemHttpResult>> Publish(string listId, HttpContext http, ClaimsPrincipal user, ReleasePublisher publisher, ListsOptions options, string? expires, CancellationToken ct)
     {
         if (!ListId.TryParse(listId, out var id)) return Problems.Result(400, "list-id-invalid", $"'{listId}' is not a valid list id");
         if (http.Request.ContentLength > options.MaxUploadBytes)

@@ -5,6 +5,7 @@ using Federation.Core.Requests;
 using Federation.Node.Audit;
 using Federation.Node.Hosting;
 using Federation.Node.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Federation.Node.Requests;
 
@@ -71,10 +72,10 @@ public static class RequestsApi
     private static RequestDesk.Person PersonOf(ClaimsPrincipal user) => new(
         user.FindFirst(ClientCertificatePolicy.PersonClaim)!.Value, user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet());
 
-    private static async Task<IResult> Draft(RequestDesk.NewRequest body, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct) =>
+    private static async Task<JsonHttpResult<RequestDesk.RequestView>> Draft(RequestDesk.NewRequest body, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct) =>
         TypedResults.Json(await desk.DraftAsync(PersonOf(user), body, ct), RequestJson.Options, statusCode: 201);
 
-    private static async Task<IResult> List(RequestDesk desk, string? box, string? state, string? peer, string? type, string? priority, bool? overdue, int? limit,
+    private static async Task<Results<JsonHttpResult<IReadOnlyList<RequestDesk.RequestSummary>>, ProblemHttpResult>> List(RequestDesk desk, string? box, string? state, string? peer, string? type, string? priority, bool? overdue, int? limit,
         bool? archived, CancellationToken ct)
     {
         if (box is not (null or RequestFile.Inbox or RequestFile.Outbox)) return Problems.Result(400, "request-box-invalid", "box is inbox or outbox");
@@ -85,18 +86,18 @@ public static class RequestsApi
             RequestJson.Options);
     }
 
-    private static async Task<IResult> Note(string caseRef, AuditNoteBody body, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct) =>
+    private static async Task<Results<JsonHttpResult<RequestDesk.RequestView>, ProblemHttpResult>> Note(string caseRef, AuditNoteBody body, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct) =>
         CaseRef.TryParse(caseRef, out var c) ? await TakeAsync(desk.NoteAsync(PersonOf(user), c, body.Finding, ct)) : InvalidCaseRef(caseRef);
 
-    private static async Task<IResult> ArchiveCase(string caseRef, ArchiveBody body, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct) =>
+    private static async Task<Results<JsonHttpResult<RequestDesk.RequestView>, ProblemHttpResult>> ArchiveCase(string caseRef, ArchiveBody body, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct) =>
         CaseRef.TryParse(caseRef, out var c) ? await TakeAsync(desk.ArchiveAsync(PersonOf(user), c, body.Reason, ct)) : InvalidCaseRef(caseRef);
 
-    private static IResult InvalidCaseRef(string caseRef) => Problems.Result(400, "request-case-ref-invalid", $"'{caseRef}' is not a case reference");
+    private static ProblemHttpResult InvalidCaseRef(string caseRef) => Problems.Result(400, "request-case-ref-invalid", $"'{caseRef}' is not a case reference");
 
     /// <summary>One step taken: the case as it now stands (a refusal names its rule through the endpoint's <see cref="Refusals"/> filter).</summary>
-    private static async Task<IResult> TakeAsync(Task<RequestDesk.RequestView> taking) => TypedResults.Json(await taking, RequestJson.Options);
+    private static async Task<JsonHttpResult<RequestDesk.RequestView>> TakeAsync(Task<RequestDesk.RequestView> taking) => TypedResults.Json(await taking, RequestJson.Options);
 
-    private static async Task<IResult> Get(string caseRef, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct)
+    private static async Task<Results<JsonHttpResult<RequestDesk.RequestView>, ProblemHttpResult>> Get(string caseRef, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct)
     {
         if (!CaseRef.TryParse(caseRef, out var parsed)) return InvalidCaseRef(caseRef);
         return await desk.GetAsync(PersonOf(user), parsed, ct) is { } view
@@ -104,7 +105,7 @@ public static class RequestsApi
             : Problems.Result(404, CaseStepReceiver.UnknownCase, $"this node holds no case {caseRef}");
     }
 
-    private static async Task<IResult> Act(string caseRef, string action, HttpContext http, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct)
+    private static async Task<Results<JsonHttpResult<RequestDesk.RequestView>, ProblemHttpResult>> Act(string caseRef, string action, HttpContext http, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct)
     {
         if (!CaseRef.TryParse(caseRef, out var parsed)) return InvalidCaseRef(caseRef);
         JsonObject? body = null;
