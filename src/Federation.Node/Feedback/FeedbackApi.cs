@@ -35,7 +35,7 @@ public static class FeedbackApi
         return TypedResults.Created($"/api/v1/lists/{sent.Origin}/{sent.ListId}/feedback", sent);
     }
 
-    private static async Task<IResult> Read(string origin, string listId, IQuerySession session, NpgsqlDataSource db, NodeSettingsMonitor settings, CancellationToken ct)
+    private static async Task<Results<Ok<List<EntryFeedback>>, ProblemHttpResult>> Read(string origin, string listId, IQuerySession session, NpgsqlDataSource db, NodeSettingsMonitor settings, CancellationToken ct)
     {
         if (!NodeId.TryParse(origin, out _) || !ListId.TryParse(listId, out _)) return Problems.Result(400, "list-id-invalid", "not a list");
         if (await session.LoadAsync<HashList>(HashList.Key(origin, listId), ct) is null) return Problems.Result(404, "list-not-found", $"no list {origin}/{listId}");

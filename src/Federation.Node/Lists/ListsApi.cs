@@ -30,10 +30,10 @@ public static class ListsApi
 
     public sealed record CreateList(string Id, string Title, string? Audience, string? Tlp);
 
-    private static async Task<IResult> Catalogue(IQuerySession session, CancellationToken ct) =>
+    private static async Task<Ok<IReadOnlyList<HashList>>> Catalogue(IQuerySession session, CancellationToken ct) =>
         TypedResults.Ok(await session.Query<HashList>().OrderBy(l => l.Id).ToListAsync(ct));
 
-    private static async Task<IResult> Create(CreateList body, ClaimsPrincipal user, NodeSettingsMonitor settings, IDocumentSession session, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Created<HashList>, ProblemHttpResult>> Create(CreateList body, ClaimsPrincipal user, NodeSettingsMonitor settings, IDocumentSession session, TimeProvider time, CancellationToken ct)
     {
         if (!ListId.TryParse(body.Id, out var id))
             return Problems.Result(400, "list-id-invalid", $"'{body.Id}' is not a valid list id");
@@ -86,7 +86,7 @@ public static class ListsApi
         }
     }
 
-    private static async Task<IResult> Releases(string origin, string listId, IQuerySession session, CancellationToken ct)
+    private static async Task<Results<Ok<List<ReleasePublished>>, ProblemHttpResult>> Releases(string origin, string listId, IQuerySession session, CancellationToken ct)
     {
         if (!NodeId.TryParse(origin, out _) || !ListId.TryParse(listId, out _)) return Problems.Result(400, "list-id-invalid", "not a list");
         if (await session.LoadAsync<HashList>(HashList.Key(origin, listId), ct) is null) return Problems.Result(404, "list-not-found", $"no list {origin}/{listId}");
@@ -96,7 +96,7 @@ public static class ListsApi
 
     /// <summary>Keyset paging in canonical order (signal code, then value bytes); <c>after</c> is <c>&lt;signal&gt;:&lt;hex&gt;</c>
     /// and the next page's cursor comes back in the <c>X-Next-After</c> header.</summary>
-    private static async Task<IResult> Entries(string origin, string listId, string? after, int? limit, HttpContext http, NodeSettingsMonitor settings,
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Entries(string origin, string listId, string? after, int? limit, HttpContext http, NodeSettingsMonitor settings,
         NpgsqlDataSource db, IQuerySession session, CancellationToken ct)
     {
         if (!NodeId.TryParse(origin, out _) || !ListId.TryParse(listId, out _)) return Problems.Result(400, "list-id-invalid", "not a list");
