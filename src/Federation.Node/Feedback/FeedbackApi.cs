@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Federation.Core.Identity;
 using Federation.Core.Releases;
 using Federation.Node.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Federation.Node.Lists;
 using Federation.Node.Security;
 using Marten;
@@ -20,7 +21,7 @@ public static class FeedbackApi
 
     public static void MapFeedbackApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/feedback", Send).RequireAuthorization(Policies.Officer).WithTags("Feedback")
+        app.MapPost("/api/v1/feedback", Send).RequireAuthorization(Policies.Officer).RefusedAs("the feedback was not sent").WithTags("Feedback")
             .Produces<FeedbackSent>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404)
             .WithSummary("Send feedback (confirmed, false-positive, not-illegal-here; optional note) on a peer's entry to the agency that published it.");
         app.MapGet("/api/v1/lists/{origin}/{listId}/feedback", Read).RequireAuthorization(Policies.Person).WithTags("Feedback")
@@ -28,20 +29,13 @@ public static class FeedbackApi
             .WithSummary("The latest verdict of each agency on each entry of a list that has feedback, with counts per verdict.");
     }
 
-    private static async Task<IResult> Send(FeedbackService.Request body, ClaimsPrincipal user, FeedbackService feedback, CancellationToken ct)
+    private static async Task<Created<FeedbackSent>> Send(FeedbackService.Request body, ClaimsPrincipal user, FeedbackService feedback, CancellationToken ct)
     {
-        try
-        {
-            var sent = await feedback.SendAsync(body, user.Identity!.Name!, ct);
-            return TypedResults.Created($"/api/v1/lists/{sent.Origin}/{sent.ListId}/feedback", sent);
-        }
-        catch (FeedbackService.Refused e)
-        {
-            return Problems.Result(e.Status, e.Reason, "the feedback was not sent", e.Message);
-        }
+        var sent = await feedback.SendAsync(body, user.Identity!.Name!, ct);
+        return TypedResults.Created($"/api/v1/lists/{sent.Origin}/{sent.ListId}/feedback", sent);
     }
 
-    private static async Task<IResult> Read(string origin, string listId, IQuerySession session, NpgsqlDataSource db, NodeSettingsMonitor settings, CancellationToken ct)
+    private static async Task<Results<Ok<List<EntryFeedback>>, ProblemHttpResult>> Read(string origin, string listId, IQuerySession session, NpgsqlDataSource db, NodeSettingsMonitor settings, CancellationToken ct)
     {
         if (!NodeId.TryParse(origin, out _) || !ListId.TryParse(listId, out _)) return Problems.Result(400, "list-id-invalid", "not a list");
         if (await session.LoadAsync<HashList>(HashList.Key(origin, listId), ct) is null) return Problems.Result(404, "list-not-found", $"no list {origin}/{listId}");

@@ -20,29 +20,23 @@ public sealed class FeedbackService(NodeSettingsMonitor settings, IDocumentStore
 
     public sealed record Request(string Origin, string ListId, string Signal, string Value, string Verdict, string? Note);
 
-    public sealed class Refused(int status, string reason, string message) : Exception(message)
-    {
-        public int Status { get; } = status;
-        public string Reason { get; } = reason;
-    }
-
-    /// <exception cref="Refused">400 <c>feedback-invalid</c> / <c>own-entry</c> / <c>origin-not-a-peer</c>, 404 <c>entry-not-found</c>.</exception>
+    /// <exception cref="Refusal">400 <c>feedback-invalid</c> / <c>own-entry</c> / <c>origin-not-a-peer</c>, 404 <c>entry-not-found</c>.</exception>
     public async Task<FeedbackSent> SendAsync(Request request, string by, CancellationToken ct)
     {
         var s = settings.Current;
         if (FeedbackRules.Check(request.Origin, request.ListId, request.Signal, request.Value, request.Verdict, request.Note) is { } problem)
-            throw new Refused(400, "feedback-invalid", problem);
+            throw new Refusal(400, "feedback-invalid", problem);
         var value = SignalValue.Parse(request.Signal, request.Value);
-        if (request.Origin == s.NodeId.Value) throw new Refused(400, "own-entry", "feedback goes to the agency that published the entry; this is this node's own entry");
+        if (request.Origin == s.NodeId.Value) throw new Refusal(400, "own-entry", "feedback goes to the agency that published the entry; this is this node's own entry");
         var origin = NodeId.Parse(request.Origin);
-        if (!s.Peers.ContainsKey(origin)) throw new Refused(400, "origin-not-a-peer", $"{origin} is not a peer of this node");
+        if (!s.Peers.ContainsKey(origin)) throw new Refusal(400, "origin-not-a-peer", $"{origin} is not a peer of this node");
 
         var note = FeedbackRules.Note(request.Note);
         var id = Guid.NewGuid().ToString("N");
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         if (!await FeedbackRules.EntryExistsAsync(conn, tx, s.Schema, request.Origin, request.ListId, value, ct))
-            throw new Refused(404, "entry-not-found", $"this node holds no active entry {value} in {request.Origin}/{request.ListId}");
+            throw new Refusal(404, "entry-not-found", $"this node holds no active entry {value} in {request.Origin}/{request.ListId}");
         var message = await sender.SendAsync(conn, tx, new OutgoingMessage(FeedbackHandler.Kind, FeedbackBody.Type, [origin],
             new FeedbackBody(request.Origin, request.ListId, value.Signal.Name, value.Hex, request.Verdict, note).ToJson(), MessageLifetime, id), ct);
         var sent = new FeedbackSent(id, request.Origin, request.ListId, value.Signal.Name, value.Hex, request.Verdict, note, by, message.Created);

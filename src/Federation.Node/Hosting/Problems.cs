@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Federation.Node.Hosting;
@@ -16,7 +17,7 @@ public static class Problems
         Extensions = { ["reason"] = reason },
     };
 
-    public static IResult Result(int status, string reason, string title, string? detail = null) =>
+    public static ProblemHttpResult Result(int status, string reason, string title, string? detail = null) =>
         TypedResults.Problem(Create(status, reason, title, detail));
 
     public static async Task Write(HttpContext http, int status, string reason, string title, string? detail)

@@ -6,6 +6,7 @@ using Federation.Node.Hosting;
 using Federation.Node.Security;
 using Marten;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace Federation.Node.Lists;
@@ -21,7 +22,7 @@ public static class ListsApi
         var api = app.MapGroup("/api/v1/lists").RequireAuthorization(Policies.Person).WithTags("Lists");
         api.MapGet("/", Catalogue).WithSummary("Every list this node holds, its own and its peers'.");
         api.MapPost("/", Create).RequireAuthorization(Policies.OfficerOrOperator).WithSummary("Create one of this node's lists.");
-        api.MapPost("/{listId}/releases", Publish).RequireAuthorization(Policies.OfficerOrOperator)
+        api.MapPost("/{listId}/releases", Publish).RequireAuthorization(Policies.OfficerOrOperator).RefusedAs("the release was not published")
             .Accepts<string>("text/csv").WithSummary("Publish a release of one of this node's lists from CSV (signal,value,classification,legal_basis,tags).");
         api.MapGet("/{origin}/{listId}/releases", Releases).WithSummary("The releases of a list, oldest first.");
         api.MapGet("/{origin}/{listId}/entries", Entries).WithSummary("A page of a list's active entries as CSV, in canonical order.");
@@ -29,10 +30,10 @@ public static class ListsApi
 
     public sealed record CreateList(string Id, string Title, string? Audience, string? Tlp);
 
-    private static async Task<IResult> Catalogue(IQuerySession session, CancellationToken ct) =>
+    private static async Task<Ok<IReadOnlyList<HashList>>> Catalogue(IQuerySession session, CancellationToken ct) =>
         TypedResults.Ok(await session.Query<HashList>().OrderBy(l => l.Id).ToListAsync(ct));
 
-    private static async Task<IResult> Create(CreateList body, ClaimsPrincipal user, NodeSettingsMonitor settings, IDocumentSession session, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Created<HashList>, ProblemHttpResult>> Create(CreateList body, ClaimsPrincipal user, NodeSettingsMonitor settings, IDocumentSession session, TimeProvider time, CancellationToken ct)
     {
         if (!ListId.TryParse(body.Id, out var id))
             return Problems.Result(400, "list-id-invalid", $"'{body.Id}' is not a valid list id");
@@ -61,7 +62,7 @@ public static class ListsApi
         return TypedResults.Created($"/api/v1/lists/{origin}/{id}/releases", list);
     }
 
-    private static async Task<IResult> Publish(string listId, HttpContext http, ClaimsPrincipal user, ReleasePublisher publisher, ListsOptions options, string? expires, CancellationToken ct)
+    private static async Task<Results<Created<ReleasePublisher.Published>, ProblemHttpResult>> Publish(string listId, HttpContext http, ClaimsPrincipal user, ReleasePublisher publisher, ListsOptions options, string? expires, CancellationToken ct)
     {
         if (!ListId.TryParse(listId, out var id)) return Problems.Result(400, "list-id-invalid", $"'{listId}' is not a valid list id");
         if (http.Request.ContentLength > options.MaxUploadBytes)
@@ -79,17 +80,13 @@ public static class ListsApi
             var published = await publisher.PublishAsync(id, http.Request.Body, lifetime, user.Identity!.Name!, ct);
             return TypedResults.Created($"/api/v1/lists/{published.Origin}/{published.ListId}/releases", published);
         }
-        catch (ReleasePublisher.PublishRefused e)
-        {
-            return Problems.Result(e.Status, e.Reason, "the release was not published", e.Message);
-        }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return Problems.Result(413, "upload-too-large", $"the upload is larger than {options.MaxUploadBytes} bytes");
         }
     }
 
-    private static async Task<IResult> Releases(string origin, string listId, IQuerySession session, CancellationToken ct)
+    private static async Task<Results<Ok<List<ReleasePublished>>, ProblemHttpResult>> Releases(string origin, string listId, IQuerySession session, CancellationToken ct)
     {
         if (!NodeId.TryParse(origin, out _) || !ListId.TryParse(listId, out _)) return Problems.Result(400, "list-id-invalid", "not a list");
         if (await session.LoadAsync<HashList>(HashList.Key(origin, listId), ct) is null) return Problems.Result(404, "list-not-found", $"no list {origin}/{listId}");
@@ -99,7 +96,7 @@ public static class ListsApi
 
     /// <summary>Keyset paging in canonical order (signal code, then value bytes); <c>after</c> is <c>&lt;signal&gt;:&lt;hex&gt;</c>
     /// and the next page's cursor comes back in the <c>X-Next-After</c> header.</summary>
-    private static async Task<IResult> Entries(string origin, string listId, string? after, int? limit, HttpContext http, NodeSettingsMonitor settings,
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Entries(string origin, string listId, string? after, int? limit, HttpContext http, NodeSettingsMonitor settings,
         NpgsqlDataSource db, IQuerySession session, CancellationToken ct)
     {
         if (!NodeId.TryParse(origin, out _) || !ListId.TryParse(listId, out _)) return Problems.Result(400, "list-id-invalid", "not a list");

@@ -17,12 +17,6 @@ public sealed class ReleasePublisher(NodeSettingsMonitor settings, IDocumentStor
 {
     public sealed record Published(string Origin, string ListId, long Version, string Digest, string SignatureSha256, long Added, long Withdrawn, DateTimeOffset Expires);
 
-    public sealed class PublishRefused(int status, string reason, string message) : Exception(message)
-    {
-        public int Status { get; } = status;
-        public string Reason { get; } = reason;
-    }
-
     public async Task<Published> PublishAsync(ListId listId, Stream csv, TimeSpan lifetime, string by, CancellationToken ct)
     {
         var s = settings.Current;
@@ -30,7 +24,7 @@ public sealed class ReleasePublisher(NodeSettingsMonitor settings, IDocumentStor
         var key = HashList.Key(origin.Value, listId.Value);
         HashList list;
         await using (var query = store.QuerySession())
-            list = await query.LoadAsync<HashList>(key, ct) ?? throw new PublishRefused(404, "list-not-found", $"this node has no list '{listId}'; create it first");
+            list = await query.LoadAsync<HashList>(key, ct) ?? throw new Refusal(404, "list-not-found", $"this node has no list '{listId}'; create it first");
 
         var created = time.GetUtcNow();
         var header = new ReleaseHeader(listId, origin, new ReleaseVersion(list.Version + 1),
@@ -48,11 +42,11 @@ public sealed class ReleasePublisher(NodeSettingsMonitor settings, IDocumentStor
                 }
                 catch (ReleaseFormatException e)
                 {
-                    throw new PublishRefused(400, "csv-invalid", e.Message);
+                    throw new Refusal(400, "csv-invalid", e.Message);
                 }
             }
             if (summary.Added == 0 && summary.Withdrawn == 0)
-                throw new PublishRefused(400, "csv-empty", "the CSV holds no entries");
+                throw new Refusal(400, "csv-empty", "the CSV holds no entries");
 
             var signature = new EnvelopeSigner(s.SigningCertificate, time).SignDetached(FederationOids.HashListRelease, summary.Digest);
             var signatureSha = ContentDigest.Of(signature).Hex;
@@ -69,7 +63,7 @@ public sealed class ReleasePublisher(NodeSettingsMonitor settings, IDocumentStor
             }
             var current = await session.LoadAsync<HashList>(key, ct);
             if (current is null || current.Version != list.Version)
-                throw new PublishRefused(409, "list-changed", $"another release of '{listId}' was published meanwhile; publish again");
+                throw new Refusal(409, "list-changed", $"another release of '{listId}' was published meanwhile; publish again");
 
             await Blobs.PutAsync(conn, tx, s.Schema, summary.Digest.Hex, "application/vnd.federation.release", content, ct);
             await Blobs.PutAsync(conn, tx, s.Schema, signatureSha, "application/pkcs7-signature", signature, ct);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Federation.Core.Matching;
 using Federation.Node.Audit;
 using Federation.Node.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Federation.Node.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -29,6 +30,7 @@ public static class MatchApi
         app.MapPost("/api/v1/match", Match)
             .RequireAuthorization(Policies.OfficerOrSupervisor)
             .RequireJustification(recordedByEndpoint: true)
+            .RefusedAs("the media was not matched")
             .WithTags("Matching")
             // One Accepts: routing answers 415 for a content type outside the last one declared.
             .Accepts<HashesRequest>("application/json", "multipart/form-data")
@@ -41,7 +43,7 @@ public static class MatchApi
                 + "header; the consultation is logged with the hashes queried, never the media.");
     }
 
-    private static async Task<IResult> Match(HttpContext http, MatchService matcher, UploadHasher hasher, MatchingOptions options, CancellationToken ct)
+    private static async Task<Results<Ok<MatchAnswer>, ProblemHttpResult>> Match(HttpContext http, MatchService matcher, UploadHasher hasher, MatchingOptions options, CancellationToken ct)
     {
         var request = http.Request;
         if (request.ContentLength > options.MaxUploadBytes)
@@ -60,10 +62,6 @@ public static class MatchApi
                 return Problems.Result(415, "content-type-unsupported", "send multipart/form-data with files, or application/json with hashes");
             return TypedResults.Ok(await matcher.MatchAsync(inputs, who, justification, MatchService.Channel.Api, ct));
         }
-        catch (MatchRefused e)
-        {
-            return Problems.Result(e.Status, e.Reason, "the media was not matched", e.Message);
-        }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return Problems.Result(413, "upload-too-large", $"the request is larger than {options.MaxUploadBytes} bytes");
@@ -77,16 +75,16 @@ public static class MatchApi
     private static async Task<IReadOnlyList<MatchInput>> ReadFilesAsync(HttpRequest request, MediaTypeHeaderValue type, UploadHasher hasher, MatchingOptions options, CancellationToken ct)
     {
         var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
-        if (string.IsNullOrEmpty(boundary)) throw new MatchRefused(400, "multipart-invalid", "the multipart content type has no boundary");
+        if (string.IsNullOrEmpty(boundary)) throw new Refusal(400, "multipart-invalid", "the multipart content type has no boundary");
         // BodyLengthLimit stays off: UploadHasher stops a file at MaxFileBytes with a precise problem.
         var reader = new MultipartReader(boundary, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 16 * 1024 };
         var inputs = new List<MatchInput>();
         while (await reader.ReadNextSectionAsync(ct) is { } section)
         {
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition())
-                throw new MatchRefused(400, "multipart-invalid", "every part must be a file (Content-Disposition: form-data; name=…; filename=…)");
+                throw new Refusal(400, "multipart-invalid", "every part must be a file (Content-Disposition: form-data; name=…; filename=…)");
             if (inputs.Count == options.MaxInputs)
-                throw new MatchRefused(400, "too-many-inputs", $"at most {options.MaxInputs} files per request");
+                throw new Refusal(400, "too-many-inputs", $"at most {options.MaxInputs} files per request");
             var name = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
             inputs.Add(await hasher.HashAsync(section.Body, Path.GetFileName(name), section.ContentType, ct));
         }
@@ -95,7 +93,7 @@ public static class MatchApi
 
     private static async Task<IReadOnlyList<MatchInput>> ReadHashesAsync(HttpRequest request, CancellationToken ct)
     {
-        if (request.ContentLength > MaxJsonBytes) throw new MatchRefused(413, "upload-too-large", $"a JSON body is at most {MaxJsonBytes} bytes");
+        if (request.ContentLength > MaxJsonBytes) throw new Refusal(413, "upload-too-large", $"a JSON body is at most {MaxJsonBytes} bytes");
         HashesRequest? body;
         try
         {
@@ -103,7 +101,7 @@ public static class MatchApi
         }
         catch (JsonException e)
         {
-            throw new MatchRefused(400, "hashes-invalid", $"not a JSON object {{\"hashes\": [{{\"signal\", \"value\"}}]}}: {e.Message}");
+            throw new Refusal(400, "hashes-invalid", $"not a JSON object {{\"hashes\": [{{\"signal\", \"value\"}}]}}: {e.Message}");
         }
         var inputs = new List<MatchInput>();
         foreach (var (hash, i) in (body?.Hashes ?? []).Select((h, i) => (h, i)))
@@ -116,7 +114,7 @@ public static class MatchApi
                 "pdq" when PdqHash.TryParse(value, out var pdq) && hash.Quality is null or (>= 0 and <= 100) =>
                     new MatchInput(null, null, null, null, new PdqResult(pdq, hash.Quality ?? 100),
                         hash.Quality < PdqResult.MinimumQuality ? $"PDQ quality {hash.Quality} is below {PdqResult.MinimumQuality}: not matched" : null),
-                _ => throw new MatchRefused(400, "hashes-invalid", $"hashes[{i}]: expected signal sha256, md5 or pdq with a hex value of its length (and a quality 0-100 for pdq)"),
+                _ => throw new Refusal(400, "hashes-invalid", $"hashes[{i}]: expected signal sha256, md5 or pdq with a hex value of its length (and a quality 0-100 for pdq)"),
             });
         }
         return inputs;
@@ -137,7 +135,7 @@ public static class MatchApi
         {
             var read = await inner.ReadAsync(buffer, ct);
             _read += read;
-            return _read > limit ? throw new MatchRefused(413, "upload-too-large", $"a JSON body is at most {limit} bytes") : read;
+            return _read > limit ? throw new Refusal(413, "upload-too-large", $"a JSON body is at most {limit} bytes") : read;
         }
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();

@@ -40,12 +40,12 @@ public sealed class MatchService(EntryIndex index, UploadHasher hasher, AccessLo
     }
 
     /// <summary>Records the consultation, then matches every input and reads what each hit shows.</summary>
-    /// <exception cref="MatchRefused">403 <c>role-required</c>, 400 <c>justification-*</c> / <c>no-input</c> /
+    /// <exception cref="Refusal">403 <c>role-required</c>, 400 <c>justification-*</c> / <c>no-input</c> /
     /// <c>too-many-inputs</c>, 503 <c>match-index-loading</c>.</exception>
     public async Task<MatchAnswer> MatchAsync(IReadOnlyList<MatchInput> inputs, Consultant who, string justification, Channel via, CancellationToken ct)
     {
         CheckCaller(who, justification, inputs.Count);
-        if (!index.IsLoaded) throw new MatchRefused(503, "match-index-loading", "the match index is still loading; try again shortly");
+        if (!index.IsLoaded) throw new Refusal(503, "match-index-loading", "the match index is still loading; try again shortly");
         await accessLog.RecordAsync(who, via.Method, via.Resource, justification.Trim(), [.. inputs.SelectMany(i => i.Queried())], ct);
 
         // Expiry is held to the query's time, not to when a release arrived, so an expired list stops matching on time.
@@ -94,13 +94,13 @@ public sealed class MatchService(EntryIndex index, UploadHasher hasher, AccessLo
 
     private void CheckCaller(Consultant who, string justification, int inputs)
     {
-        if (!who.HasAnyRole(Roles)) throw new MatchRefused(403, "role-required", $"matching needs the role {string.Join(" or ", Roles)}");
+        if (!who.HasAnyRole(Roles)) throw new Refusal(403, "role-required", $"matching needs the role {string.Join(" or ", Roles)}");
         var text = justification?.Trim() ?? "";
-        if (text.Length == 0) throw new MatchRefused(400, "justification-required", "state why you are matching this media");
+        if (text.Length == 0) throw new Refusal(400, "justification-required", "state why you are matching this media");
         if (text.Length > Justification.MaxLength || text.Any(char.IsControl))
-            throw new MatchRefused(400, "justification-invalid", $"1 to {Justification.MaxLength} characters, no control characters");
-        if (inputs == 0) throw new MatchRefused(400, "no-input", "send at least one file or hash");
-        if (inputs > options.MaxInputs) throw new MatchRefused(400, "too-many-inputs", $"{inputs} inputs; at most {options.MaxInputs} per request");
+            throw new Refusal(400, "justification-invalid", $"1 to {Justification.MaxLength} characters, no control characters");
+        if (inputs == 0) throw new Refusal(400, "no-input", "send at least one file or hash");
+        if (inputs > options.MaxInputs) throw new Refusal(400, "too-many-inputs", $"{inputs} inputs; at most {options.MaxInputs} per request");
     }
 
     /// <summary>An active entry's primary key.</summary>

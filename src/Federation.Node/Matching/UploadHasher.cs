@@ -1,5 +1,6 @@
 using System.Buffers;
 using Federation.Core.Matching;
+using Federation.Node.Hosting;
 
 namespace Federation.Node.Matching;
 
@@ -20,7 +21,7 @@ public sealed class UploadHasher(MatchingOptions options)
     /// must then decode, or the whole request is refused — a PDQ search that silently did not happen would read
     /// as "no match". Other files get exact hashes only.
     /// </summary>
-    /// <exception cref="MatchRefused">413 <c>file-too-large</c>; 422 <c>image-*</c> when an image cannot be hashed.</exception>
+    /// <exception cref="Refusal">413 <c>file-too-large</c>; 422 <c>image-*</c> when an image cannot be hashed.</exception>
     public async Task<MatchInput> HashAsync(Stream content, string? name, string? contentType, CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(FirstBuffer);
@@ -53,7 +54,7 @@ public sealed class UploadHasher(MatchingOptions options)
             }
             catch (ImageRejectedException e)
             {
-                throw new MatchRefused(StatusCodes.Status422UnprocessableEntity, Reason(e.Reason), $"{Describe(name)}: {e.Message}");
+                throw new Refusal(StatusCodes.Status422UnprocessableEntity, Reason(e.Reason), $"{Describe(name)}: {e.Message}");
             }
             return new MatchInput(name, length, digests.Sha256, digests.Md5, pdq,
                 pdq.IsMatchable ? null : $"PDQ quality {pdq.Quality} is below {PdqResult.MinimumQuality}: too flat or small to match perceptually, matched by SHA-256 and MD5 only");
@@ -73,7 +74,7 @@ public sealed class UploadHasher(MatchingOptions options)
         _ => "image-refused",
     };
 
-    private MatchRefused TooLarge(string? name) =>
+    private Refusal TooLarge(string? name) =>
         new(StatusCodes.Status413PayloadTooLarge, "file-too-large", $"{Describe(name)} is larger than {options.MaxFileBytes} bytes");
 
     private static string Describe(string? name) => name is null ? "the file" : $"file '{name}'";

@@ -36,7 +36,7 @@ public sealed class CaseJournal(NodeSettingsMonitor settings, MessageSender send
     }
 
     /// <summary>
-    /// Takes a step on this node. Throws <see cref="RequestRefused"/> when a rule forbids it; nothing is written then.
+    /// Takes a step on this node. Throws <see cref="Refusal"/> when a rule forbids it; nothing is written then.
     /// <paramref name="reissues"/> names the superseded step this one takes again (<see cref="CaseStepReceiver"/>).
     /// </summary>
     public async Task<Taken> TakeAsync(Scope scope, RequestFile? file, RequestStep step, Actor actor, DateTimeOffset at, CancellationToken ct,
@@ -44,7 +44,7 @@ public sealed class CaseJournal(NodeSettingsMonitor settings, MessageSender send
     {
         var current = file?.ReadCase();
         var decision = RequestRules.Take(current, step, actor, at);
-        if (!decision.Allowed) throw RequestRefused.From(decision.Violation!);
+        if (!decision.Allowed) throw RequestRefusal.From(decision.Violation!);
         var next = decision.Next!;
         var shared = step.IsShared(current);
         var seq = shared ? (file?.SharedSeq ?? 0) + 1 : (int?)null;

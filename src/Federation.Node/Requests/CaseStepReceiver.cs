@@ -200,9 +200,9 @@ public sealed class CaseStepReceiver(CaseJournal journal, TimeProvider clock) : 
                     written = retaken.File;
                     outcome = "reissued as " + retaken.DocumentSha256;
                 }
-                catch (RequestRefused refused)
+                catch (Refusal refused)
                 {
-                    outcome = $"dropped: {refused.Rule}: {refused.Detail}";
+                    outcome = $"dropped: {refused.Reason}: {refused.Detail}";
                 }
             CaseJournal.Supersede(scope, doc.Case, step.Seq, step.DocumentSha256, sha, now, outcome);
         }

@@ -11,7 +11,7 @@ namespace Federation.Node.Requests;
 /// <summary>
 /// Cross-border requests for this node's people, callable in-process (the agency API and the web console both use
 /// it; neither repeats a rule). Each action is one transaction: checked, signed, recorded and — when shared — queued
-/// for the peer, or refused with <see cref="RequestRefused"/> and nothing written. Reading a case is a consultation:
+/// for the peer, or refused with <see cref="Refusal"/> and nothing written. Reading a case is a consultation:
 /// callers record it in the access log (the API does, with <c>RequireJustification</c>).
 /// </summary>
 public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeSettingsMonitor settings, CaseJournal journal, TimeProvider time)
@@ -50,12 +50,12 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
     {
         var self = settings.Current.NodeId;
         if (!NodeId.TryParse(body.RequestedNode, out var peer) || !settings.Current.Peers.ContainsKey(peer))
-            throw new RequestRefused(422, "request-unknown-peer", $"'{body.RequestedNode}' is not a peer of this node");
+            throw new Refusal(422, "request-unknown-peer", $"'{body.RequestedNode}' is not a peer of this node");
         var now = time.GetUtcNow();
         var open = new Open(CaseRef.New(self, now), body.Type, body.Profile, body.Priority, self, peer, body.RequesterRef, body.Details, body.Links ?? []);
         return await WriteAsync(person, open.Case, async (scope, file) =>
         {
-            if (file is not null) throw new RequestRefused(409, RequestRuleCodes.AlreadyOpen, $"case {open.Case} exists");
+            if (file is not null) throw new Refusal(409, RequestRuleCodes.AlreadyOpen, $"case {open.Case} exists");
             return await journal.TakeAsync(scope, null, open, ActorFor(person, "draft"), now, ct);
         }, ct);
     }
@@ -67,12 +67,12 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
     public async Task<RequestView> ActAsync(Person person, CaseRef caseRef, string action, JsonObject? body, CancellationToken ct)
     {
         if (!PersonActions.Contains(action))
-            throw new RequestRefused(404, "request-unknown-action", $"'{action}' is not an action (actions: {string.Join(", ", PersonActions.Order())})");
+            throw new Refusal(404, "request-unknown-action", $"'{action}' is not an action (actions: {string.Join(", ", PersonActions.Order())})");
         return await TakeOnHeldCaseAsync(person, caseRef, action, current => action switch
         {
             "send" => new Send(current.ToSent()),
-            "co-sign-refusal" => RequestRules.CoSign(current) is { Step: { } s } ? s : throw RequestRefused.From(RequestRules.CoSign(current).Violation!),
-            "co-sign-answer" => RequestRules.CoSignAmendment(current) is { Step: { } a } ? a : throw RequestRefused.From(RequestRules.CoSignAmendment(current).Violation!),
+            "co-sign-refusal" => RequestRules.CoSign(current) is { Step: { } s } ? s : throw RequestRefusal.From(RequestRules.CoSign(current).Violation!),
+            "co-sign-answer" => RequestRules.CoSignAmendment(current) is { Step: { } a } ? a : throw RequestRefusal.From(RequestRules.CoSignAmendment(current).Violation!),
             _ => ParseStep(action, body),
         }, ct);
     }
@@ -87,7 +87,7 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
         var actor = ActorFor(person, action);
         return await WriteAsync(person, caseRef, async (scope, file) =>
         {
-            if (file is null) throw new RequestRefused(404, CaseStepReceiver.UnknownCase, $"this node holds no case {caseRef}");
+            if (file is null) throw new Refusal(404, CaseStepReceiver.UnknownCase, $"this node holds no case {caseRef}");
             var step = build(file.ReadCase());
             var taken = await journal.TakeAsync(scope, file, step, actor, now, ct);
             if (step is Send) await ConfirmFollowUpsAsync(scope, taken.Case, actor, now, ct);
@@ -194,7 +194,7 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
         {
-            throw new RequestRefused(400, "request-body-invalid", $"the body of '{action}' is not valid: {e.Message}");
+            throw new Refusal(400, "request-body-invalid", $"the body of '{action}' is not valid: {e.Message}");
         }
     }
 
@@ -206,7 +206,7 @@ public sealed class RequestDesk(IDocumentStore store, NpgsqlDataSource db, NodeS
     {
         var theirs = person.Roles.Select(CaseRoleOf).OfType<CaseRole>().ToList();
         if (theirs.Count == 0)
-            throw new RequestRefused(403, RequestRuleCodes.Role, $"{person.Uri} holds no role that takes part in requests (officer, supervisor, validator, case-handler, duty-officer, auditor)");
+            throw new Refusal(403, RequestRuleCodes.Role, $"{person.Uri} holds no role that takes part in requests (officer, supervisor, validator, case-handler, duty-officer, auditor)");
         var admitted = action switch
         {
             "draft" => [CaseRole.Officer],

@@ -5,6 +5,7 @@ using Federation.Core.Requests;
 using Federation.Node.Audit;
 using Federation.Node.Hosting;
 using Federation.Node.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Federation.Node.Requests;
 
@@ -17,21 +18,21 @@ public static class RequestsApi
     public static void MapRequestsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/requests").RequireAuthorization(Policies.Person).WithTags("Requests");
-        api.MapPost("/", Draft).Accepts<RequestDesk.NewRequest>("application/json")
+        api.MapPost("/", Draft).RefusedAs("the request was not drafted").Accepts<RequestDesk.NewRequest>("application/json")
             .Produces<RequestDesk.RequestView>(201).ProducesProblem(403).ProducesProblem(422)
             .WithSummary("Draft a request (officer). Body: type, profile (legal basis), priority, requestedNode, requesterRef, details, links.");
         api.MapGet("/", List).Produces<IReadOnlyList<RequestDesk.RequestSummary>>()
             .WithSummary("Inbox (box=inbox: requests to this node) or outbox (box=outbox), filtered by state, peer, type, priority and overdue, soonest due first (cases without a running clock last, newest first); at most `limit` lines (default 200, 1–1000). Archived cases only with archived=true.");
         api.MapGet("/{caseRef}", Get).RequireJustification().Produces<RequestDesk.RequestView>().ProducesProblem(404)
             .WithSummary("A case with its signed history. A consultation: X-Justification header required, recorded in the access log.");
-        api.MapPost("/{caseRef}/actions/{action}", Act).Accepts<JsonObject>("application/json")
+        api.MapPost("/{caseRef}/actions/{action}", Act).RefusedAs(http => $"'{http.GetRouteValue("action")}' was refused").Accepts<JsonObject>("application/json")
             .Produces<RequestDesk.RequestView>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422)
             .WithSummary("Take one step in a case; the action names the transition and the body carries what it needs.")
             .WithDescription(ActionsDescription);
-        api.MapPost("/{caseRef}/audit-notes", Note).Accepts<AuditNoteBody>("application/json")
+        api.MapPost("/{caseRef}/audit-notes", Note).RefusedAs("the audit note was refused").Accepts<AuditNoteBody>("application/json")
             .Produces<RequestDesk.RequestView>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(422)
             .WithSummary("Attach an auditor's signed finding to a case (auditor only; not a transition, the state does not change; stays on this node). Body: {finding}.");
-        api.MapPost("/{caseRef}/archive", ArchiveCase).Accepts<ArchiveBody>("application/json")
+        api.MapPost("/{caseRef}/archive", ArchiveCase).RefusedAs("the case was not archived").Accepts<ArchiveBody>("application/json")
             .Produces<RequestDesk.RequestView>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422)
             .WithSummary("Archive a closed case on this node before its retention period ends (auditor, as data-protection officer). Body: {reason}. The node archives closed cases itself after Node:Requests:ArchiveAfterDays.");
     }
@@ -71,20 +72,10 @@ public static class RequestsApi
     private static RequestDesk.Person PersonOf(ClaimsPrincipal user) => new(
         user.FindFirst(ClientCertificatePolicy.PersonClaim)!.Value, user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet());
 
-    private static async Task<IResult> Draft(RequestDesk.NewRequest body, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct)
-    {
-        try
-        {
-            var view = await desk.DraftAsync(PersonOf(user), body, ct);
-            return TypedResults.Json(view, RequestJson.Options, statusCode: 201);
-        }
-        catch (RequestRefused e)
-        {
-            return Problems.Result(e.Status, e.Rule, "the request was not drafted", e.Detail);
-        }
-    }
+    private static async Task<JsonHttpResult<RequestDesk.RequestView>> Draft(RequestDesk.NewRequest body, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct) =>
+        TypedResults.Json(await desk.DraftAsync(PersonOf(user), body, ct), RequestJson.Options, statusCode: 201);
 
-    private static async Task<IResult> List(RequestDesk desk, string? box, string? state, string? peer, string? type, string? priority, bool? overdue, int? limit,
+    private static async Task<Results<JsonHttpResult<IReadOnlyList<RequestDesk.RequestSummary>>, ProblemHttpResult>> List(RequestDesk desk, string? box, string? state, string? peer, string? type, string? priority, bool? overdue, int? limit,
         bool? archived, CancellationToken ct)
     {
         if (box is not (null or RequestFile.Inbox or RequestFile.Outbox)) return Problems.Result(400, "request-box-invalid", "box is inbox or outbox");
@@ -95,28 +86,18 @@ public static class RequestsApi
             RequestJson.Options);
     }
 
-    private static async Task<IResult> Note(string caseRef, AuditNoteBody body, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct) =>
-        CaseRef.TryParse(caseRef, out var c) ? await TakeAsync("the audit note was refused", desk.NoteAsync(PersonOf(user), c, body.Finding, ct)) : InvalidCaseRef(caseRef);
+    private static async Task<Results<JsonHttpResult<RequestDesk.RequestView>, ProblemHttpResult>> Note(string caseRef, AuditNoteBody body, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct) =>
+        CaseRef.TryParse(caseRef, out var c) ? await TakeAsync(desk.NoteAsync(PersonOf(user), c, body.Finding, ct)) : InvalidCaseRef(caseRef);
 
-    private static async Task<IResult> ArchiveCase(string caseRef, ArchiveBody body, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct) =>
-        CaseRef.TryParse(caseRef, out var c) ? await TakeAsync("the case was not archived", desk.ArchiveAsync(PersonOf(user), c, body.Reason, ct)) : InvalidCaseRef(caseRef);
+    private static async Task<Results<JsonHttpResult<RequestDesk.RequestView>, ProblemHttpResult>> ArchiveCase(string caseRef, ArchiveBody body, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct) =>
+        CaseRef.TryParse(caseRef, out var c) ? await TakeAsync(desk.ArchiveAsync(PersonOf(user), c, body.Reason, ct)) : InvalidCaseRef(caseRef);
 
-    private static IResult InvalidCaseRef(string caseRef) => Problems.Result(400, "request-case-ref-invalid", $"'{caseRef}' is not a case reference");
+    private static ProblemHttpResult InvalidCaseRef(string caseRef) => Problems.Result(400, "request-case-ref-invalid", $"'{caseRef}' is not a case reference");
 
-    /// <summary>One step taken: the case as it now stands, or the refusal as a problem naming its rule.</summary>
-    private static async Task<IResult> TakeAsync(string refusedTitle, Task<RequestDesk.RequestView> taking)
-    {
-        try
-        {
-            return TypedResults.Json(await taking, RequestJson.Options);
-        }
-        catch (RequestRefused e)
-        {
-            return Problems.Result(e.Status, e.Rule, refusedTitle, e.Detail);
-        }
-    }
+    /// <summary>One step taken: the case as it now stands (a refusal names its rule through the endpoint's <see cref="Refusals"/> filter).</summary>
+    private static async Task<JsonHttpResult<RequestDesk.RequestView>> TakeAsync(Task<RequestDesk.RequestView> taking) => TypedResults.Json(await taking, RequestJson.Options);
 
-    private static async Task<IResult> Get(string caseRef, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct)
+    private static async Task<Results<JsonHttpResult<RequestDesk.RequestView>, ProblemHttpResult>> Get(string caseRef, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct)
     {
         if (!CaseRef.TryParse(caseRef, out var parsed)) return InvalidCaseRef(caseRef);
         return await desk.GetAsync(PersonOf(user), parsed, ct) is { } view
@@ -124,7 +105,7 @@ public static class RequestsApi
             : Problems.Result(404, CaseStepReceiver.UnknownCase, $"this node holds no case {caseRef}");
     }
 
-    private static async Task<IResult> Act(string caseRef, string action, HttpContext http, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct)
+    private static async Task<Results<JsonHttpResult<RequestDesk.RequestView>, ProblemHttpResult>> Act(string caseRef, string action, HttpContext http, ClaimsPrincipal user, RequestDesk desk, CancellationToken ct)
     {
         if (!CaseRef.TryParse(caseRef, out var parsed)) return InvalidCaseRef(caseRef);
         JsonObject? body = null;
@@ -139,6 +120,6 @@ public static class RequestsApi
                 return Problems.Result(400, "request-body-invalid", "the body is not a JSON object", e.Message);
             }
         }
-        return await TakeAsync($"'{action}' was refused", desk.ActAsync(PersonOf(user), parsed, action, body, ct));
+        return await TakeAsync(desk.ActAsync(PersonOf(user), parsed, action, body, ct));
     }
 }

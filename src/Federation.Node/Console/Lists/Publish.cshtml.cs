@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Federation.Core.Releases;
 using ReleaseListId = Federation.Core.Releases.ListId;
+using Federation.Node.Hosting;
 using Federation.Node.Lists;
 using Federation.Node.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -86,9 +87,9 @@ public sealed class PublishModel(ReleasePreview preview, ReleasePublisher publis
             var published = await publisher.PublishAsync(id, input, TimeSpan.FromDays(ExpiresDays.Value), User.Identity!.Name!, ct);
             return Redirect($"/console/lists/{published.Origin}/{published.ListId}?published={published.Version}");
         }
-        catch (ReleasePublisher.PublishRefused e)
+        catch (Refusal e)
         {
-            Error = $"{e.Reason}: {e.Message}";
+            Error = $"{e.Reason}: {e.Detail}";
             Response.StatusCode = e.Status;
             return Page();
         }

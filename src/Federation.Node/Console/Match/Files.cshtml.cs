@@ -64,9 +64,9 @@ public sealed class FilesModel(MatchService matcher, MatchingOptions options, IA
             Answer = await matcher.MatchFilesAsync(files, Consultant.Of(HttpContext), justification, IndexModel.Channel, ct);
             return Page();
         }
-        catch (MatchRefused e)
+        catch (Refusal e)
         {
-            return Fail($"{e.Reason}: {e.Message}", e.Status);
+            return Fail($"{e.Reason}: {e.Detail}", e.Status);
         }
         catch (InvalidDataException)
         {

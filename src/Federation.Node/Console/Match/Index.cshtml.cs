@@ -42,9 +42,9 @@ public sealed class IndexModel(MatchService matcher, FeedbackService feedback, C
         {
             Answer = await matcher.MatchAsync(inputs, Consultant.Of(HttpContext), Justification ?? "", Channel, ct);
         }
-        catch (MatchRefused e)
+        catch (Refusal e)
         {
-            return Fail($"{e.Reason}: {e.Message}", e.Status);
+            return Fail($"{e.Reason}: {e.Detail}", e.Status);
         }
         return Page();
     }
@@ -59,9 +59,9 @@ public sealed class IndexModel(MatchService matcher, FeedbackService feedback, C
             var sent = await feedback.SendAsync(new FeedbackService.Request(origin, listId, signal, value, verdict, note), User.Identity!.Name!, ct);
             Sent = sent.Verdict;
         }
-        catch (FeedbackService.Refused e)
+        catch (Refusal e)
         {
-            return Fail($"{e.Reason}: {e.Message}", e.Status);
+            return Fail($"{e.Reason}: {e.Detail}", e.Status);
         }
         return Page();
     }

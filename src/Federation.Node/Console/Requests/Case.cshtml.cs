@@ -65,9 +65,9 @@ public sealed class CaseModel(RequestDesk desk, ConsultationVisits visits, NodeS
                 };
                 Done = action;
             }
-            catch (RequestRefused e)
+            catch (Refusal e)
             {
-                Error = $"{e.Rule}: {e.Detail}";
+                Error = $"{e.Reason}: {e.Detail}";
                 Response.StatusCode = e.Status;
             }
         }

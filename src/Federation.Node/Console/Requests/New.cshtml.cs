@@ -56,9 +56,9 @@ public sealed class NewModel(RequestDesk desk, NodeSettingsMonitor settings) : P
             var view = await desk.DraftAsync(person, new RequestDesk.NewRequest(type, profile.Code, priority, RequestedNode ?? "", RequesterRef!.Trim(), details, null), ct);
             return Redirect($"/console/requests/{view.Case.Case}");
         }
-        catch (RequestRefused e)
+        catch (Refusal e)
         {
-            Error = $"{e.Rule}: {e.Detail}";
+            Error = $"{e.Reason}: {e.Detail}";
             Response.StatusCode = e.Status;
             return Page();
         }
