@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Federation.Auditor.Verify;
 
 /// <summary><c>fedaudit proof &lt;file.tlog-proof&gt; --trust &lt;dir&gt; [--quorum k] [--fresh-since &lt;RFC 3339&gt;]</c>.</summary>
@@ -7,32 +5,8 @@ internal static class ProofCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time)
     {
-        string? file = null, trust = null;
-        var quorum = 0;
-        DateTimeOffset? freshSince = null;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--trust" when i + 1 < args.Length:
-                    trust = args[++i];
-                    break;
-                case "--quorum" when i + 1 < args.Length:
-                    if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out quorum))
-                        return Auditor.UsageError(stderr, $"--quorum: '{args[i]}' is not a whole number");
-                    break;
-                case "--fresh-since" when i + 1 < args.Length:
-                    if (Hosting.Rfc3339.Parse(args[++i]) is not { } since)
-                        return Auditor.UsageError(stderr, $"--fresh-since: '{args[i]}' is not an RFC 3339 time with its offset (e.g. 2026-12-07T16:00:00Z)");
-                    freshSince = since;
-                    break;
-                case var a when !a.StartsWith("--", StringComparison.Ordinal) && file is null:
-                    file = a;
-                    break;
-                default:
-                    return Auditor.UsageError(stderr, $"unexpected argument '{args[i]}'");
-            }
-        }
+        var parsed = CheckArguments.Parse(args);
+        var (file, trust, quorum, freshSince) = (parsed.Target, parsed.Trust, parsed.Quorum, parsed.FreshSince);
         if (file is null || trust is null) return Auditor.UsageError(stderr, "proof needs a .tlog-proof file and --trust <dir>");
         if (!File.Exists(file)) return Auditor.UsageError(stderr, $"{file} is not a file");
         if (!Directory.Exists(trust)) return Auditor.UsageError(stderr, $"--trust: {trust} is not a directory");

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Federation.Auditor.Verify;
 
 /// <summary><c>fedaudit verify &lt;dir&gt; --trust &lt;dir&gt; [--quorum k] [--fresh-since &lt;RFC 3339 time&gt;] [--witnessed &lt;dir&gt;]
@@ -8,38 +6,9 @@ internal static class VerifyCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time)
     {
-        string? bundle = null, trust = null, witnessed = null, reportPath = null;
-        DateTimeOffset? freshSince = null;
-        var quorum = 0;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--trust" when i + 1 < args.Length:
-                    trust = args[++i];
-                    break;
-                case "--report" when i + 1 < args.Length:
-                    reportPath = args[++i];
-                    break;
-                case "--quorum" when i + 1 < args.Length:
-                    if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out quorum))
-                        return Auditor.UsageError(stderr, $"--quorum: '{args[i]}' is not a whole number");
-                    break;
-                case "--fresh-since" when i + 1 < args.Length:
-                    if (Hosting.Rfc3339.Parse(args[++i]) is not { } since)
-                        return Auditor.UsageError(stderr, $"--fresh-since: '{args[i]}' is not an RFC 3339 time with an offset (e.g. 2026-12-07T16:00:00Z)");
-                    freshSince = since;
-                    break;
-                case "--witnessed" when i + 1 < args.Length:
-                    witnessed = args[++i];
-                    break;
-                case var a when !a.StartsWith("--", StringComparison.Ordinal) && bundle is null:
-                    bundle = a;
-                    break;
-                default:
-                    return Auditor.UsageError(stderr, $"unexpected argument '{args[i]}'");
-            }
-        }
+        var parsed = CheckArguments.Parse(args, "report", "witnessed");
+        var (bundle, trust, quorum, freshSince) = (parsed.Target, parsed.Trust, parsed.Quorum, parsed.FreshSince);
+        var (reportPath, witnessed) = (parsed.Option("report"), parsed.Option("witnessed"));
         if (bundle is null || trust is null) return Auditor.UsageError(stderr, "verify needs a bundle directory and --trust <dir>");
         if (!Directory.Exists(bundle)) return Auditor.UsageError(stderr, $"{bundle} is not a directory");
         if (!Directory.Exists(trust)) return Auditor.UsageError(stderr, $"--trust: {trust} is not a directory");
